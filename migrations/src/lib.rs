@@ -1,0 +1,14 @@
+//! Database migrations, applied by `gradtrace migrate` and at `gradtrace serve` start.
+//! Every migration runs on SQLite (embedded default) and PostgreSQL (production).
+pub use sea_orm_migration::prelude::*;
+
+mod m20261127_000001_core;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261127_000001_core::Migration)]
+    }
+}

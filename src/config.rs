@@ -1,0 +1,77 @@
+//! The one typed configuration: every setting is an environment variable with a matching flag.
+use clap::Args;
+
+/// Settings shared by every subcommand (flags on the top-level command, or environment variables).
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// Database URL: `sqlite://FILE` (embedded default) or `postgres://…`.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://gradtrace.db",
+        global = true
+    )]
+    pub database_url: String,
+
+    /// Redis URL for the reminder scheduler; unset = embedded single-instance scheduler.
+    #[arg(long, env = "REDIS_URL", global = true)]
+    pub redis_url: Option<String>,
+
+    /// SMTP server, e.g. `smtp://127.0.0.1:2525` or `smtps://user:pass@mail.example.edu`.
+    #[arg(long, env = "SMTP_URL", global = true)]
+    pub smtp_url: Option<String>,
+
+    /// Sender address of e-mails.
+    #[arg(
+        long,
+        env = "MAIL_FROM",
+        default_value = "gradtrace <noreply@localhost>",
+        global = true
+    )]
+    pub mail_from: String,
+
+    /// Address the server listens on.
+    #[arg(
+        long,
+        env = "GRADTRACE_BIND",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
+    pub bind: String,
+
+    /// Public base URL that links are built from.
+    #[arg(long, env = "GRADTRACE_BASE_URL", global = true)]
+    pub base_url: Option<String>,
+
+    /// Signing key for invitation tokens and staff sessions (at least 32 characters).
+    #[arg(long, env = "GRADTRACE_SECRET", hide_env_values = true, global = true)]
+    pub secret: Option<String>,
+
+    /// Folder of survey definitions.
+    #[arg(
+        long,
+        env = "GRADTRACE_SURVEYS",
+        default_value = "surveys",
+        global = true
+    )]
+    pub surveys_dir: std::path::PathBuf,
+
+    /// Folder of Fluent translations.
+    #[arg(
+        long,
+        env = "GRADTRACE_LOCALES",
+        default_value = "locales",
+        global = true
+    )]
+    pub locales_dir: std::path::PathBuf,
+}
+
+impl Config {
+    /// The base URL links are built from, without a trailing slash.
+    pub fn base_url(&self) -> String {
+        match &self.base_url {
+            Some(url) => url.trim_end_matches('/').to_string(),
+            None => format!("http://{}", self.bind),
+        }
+    }
+}

@@ -1,0 +1,48 @@
+//! Storage: the database connection, migrations, and the sea-orm entities. Knows no HTTP.
+pub mod entities;
+
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
+
+use crate::error::{Error, Result};
+
+/// Opens the database named by `url` (`sqlite://FILE` creates the file when missing).
+pub async fn connect(url: &str) -> Result<DatabaseConnection> {
+    connect_in_schema(url, None).await
+}
+
+/// Opens the database with a PostgreSQL `search_path` (used to isolate tests in their own schema).
+pub async fn connect_in_schema(url: &str, schema: Option<&str>) -> Result<DatabaseConnection> {
+    let url = if url.starts_with("sqlite:") && !url.contains("mode=") && !url.contains(":memory:") {
+        let sep = if url.contains('?') { '&' } else { '?' };
+        format!("{url}{sep}mode=rwc")
+    } else {
+        url.to_string()
+    };
+    let mut opts = ConnectOptions::new(url);
+    opts.sqlx_logging(false)
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(30));
+    if let Some(schema) = schema {
+        opts.set_schema_search_path(schema.to_string());
+    }
+    let db = Database::connect(opts)
+        .await
+        .map_err(|e| Error::Config(format!("cannot open database: {e}")))?;
+    if db.get_database_backend() == DbBackend::Sqlite {
+        // WAL lets readers go on while one writer writes; NORMAL sync is safe with WAL.
+        db.execute_unprepared(
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        )
+        .await?;
+    }
+    Ok(db)
+}
+
+/// Applies pending migrations.
+pub async fn migrate(db: &DatabaseConnection) -> Result<()> {
+    Migrator::up(db, None).await?;
+    Ok(())
+}

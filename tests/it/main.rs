@@ -1,0 +1,5 @@
+//! Integration tests: one binary, one module per area (mirrors `src/`).
+#[macro_use]
+pub mod common;
+
+mod store;
