@@ -24,7 +24,7 @@ year1-work_region = Where do you work?
 year1-job_title = What is your job title? (optional)
 year1-monthly_salary = About how much do you earn per month before tax?
 year1-monthly_salary-help = Before tax, including wages, bonuses and allowances, as a monthly average. If you run a business, give what you take from it per month.
-year1-salary-implausible = This is more than twenty times the monthly pay you gave at graduation. Please check for an extra digit, or whether you entered a yearly figure.
+year1-salary-implausible = This is more than twenty times the monthly pay you gave at graduation (CNY { $other }). Please check for an extra digit, or whether you entered a yearly figure.
 
 year1-major_match = How closely is your job related to your major? (1 = not at all, 5 = very closely)
 year1-interest_match = How well does your job match your career interests? (1 = not at all, 5 = very well)

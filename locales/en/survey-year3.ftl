@@ -26,7 +26,7 @@ year3-work_region = Where do you work?
 year3-job_title = What is your job title? (optional)
 year3-monthly_salary = About how much do you earn per month before tax?
 year3-monthly_salary-help = Before tax, including wages, bonuses and allowances, as a monthly average. If you run a business, give what you take from it per month.
-year3-salary-implausible = This is more than twenty times the monthly pay you gave a year after graduating. Please check for an extra digit, or whether you entered a yearly figure.
+year3-salary-implausible = This is more than twenty times the monthly pay you gave a year after graduating (CNY { $other }). Please check for an extra digit, or whether you entered a yearly figure.
 
 year3-promoted = Since graduating, have you been promoted? (for example to supervisor or key technical staff, or to a higher professional title)
 year3-years_to_promotion = How many years after starting work were you first promoted? (decimals allowed, e.g. 1.5)

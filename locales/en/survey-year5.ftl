@@ -26,7 +26,7 @@ year5-work_region = Where do you work?
 year5-job_title = What is your job title or position? (optional)
 year5-monthly_salary = About how much do you earn per month before tax?
 year5-monthly_salary-help = Before tax, including wages, bonuses and allowances, as a monthly average. If you run a business, give what you take from it per month.
-year5-salary-implausible = This is more than twenty times the monthly pay you gave two years ago. Please check for an extra digit, or whether you entered a yearly figure.
+year5-salary-implausible = This is more than twenty times the monthly pay you gave three years after graduating (CNY { $other }). Please check for an extra digit, or whether you entered a yearly figure.
 
 year5-management_role = What management role do you hold now?
 year5-promoted = Since graduating, have you been promoted? (for example to supervisor or key technical staff, or to a higher professional title)

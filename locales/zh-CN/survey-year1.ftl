@@ -24,7 +24,7 @@ year1-work_region = 您的工作地点在哪里？
 year1-job_title = 您的岗位名称是？（选填）
 year1-monthly_salary = 您目前的税前月收入大约是多少？
 year1-monthly_salary-help = 按税前计，含工资、奖金和各类补贴，取月平均数；创业者填每月从中获得的个人收入。
-year1-salary-implausible = 这个数字比您毕业时填写的月收入高出二十倍以上，请确认是否多输了一位数，或误填了年收入。
+year1-salary-implausible = 这个数字是您毕业时填写的月收入（{ $other } 元）的二十倍以上，请确认是否多输了一位数，或误填了年收入。
 
 year1-major_match = 您目前的工作与所学专业相关吗？（1 分为完全不相关，5 分为非常相关）
 year1-interest_match = 您目前的工作符合自己的职业兴趣吗？（1 分为完全不符合，5 分为非常符合）

@@ -26,7 +26,7 @@ year3-work_region = 您的工作地点在哪里？
 year3-job_title = 您的岗位名称是？（选填）
 year3-monthly_salary = 您目前的税前月收入大约是多少？
 year3-monthly_salary-help = 按税前计，含工资、奖金和各类补贴，取月平均数；创业者填每月从中获得的个人收入。
-year3-salary-implausible = 这个数字比您一年前填写的月收入高出二十倍以上，请确认是否多输了一位数，或误填了年收入。
+year3-salary-implausible = 这个数字是您毕业一年时填写的月收入（{ $other } 元）的二十倍以上，请确认是否多输了一位数，或误填了年收入。
 
 year3-promoted = 离校以来，您是否获得过职务或职级晋升？（如晋升为主管、技术骨干，或评上更高一级职称）
 year3-years_to_promotion = 从参加工作到第一次晋升，大约用了几年？（可填小数，如 1.5）

@@ -26,7 +26,7 @@ year5-work_region = 您的工作地点在哪里？
 year5-job_title = 您的岗位或职务名称是？（选填）
 year5-monthly_salary = 您目前的税前月收入大约是多少？
 year5-monthly_salary-help = 按税前计，含工资、奖金和各类补贴，取月平均数；创业者填每月从中获得的个人收入。
-year5-salary-implausible = 这个数字比您两年前填写的月收入高出二十倍以上，请确认是否多输了一位数，或误填了年收入。
+year5-salary-implausible = 这个数字是您毕业三年时填写的月收入（{ $other } 元）的二十倍以上，请确认是否多输了一位数，或误填了年收入。
 
 year5-management_role = 您目前担任的管理职务是？
 year5-promoted = 离校以来，您是否获得过职务或职级晋升？（如晋升为主管、技术骨干，或评上更高一级职称）
