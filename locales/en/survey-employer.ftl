@@ -15,7 +15,7 @@ employer-respondent_role-opt-supervisor = Direct supervisor of our graduates
 employer-respondent_role-opt-leader = Head of the organisation
 employer-respondent_role-opt-other = Other
 employer-graduates_hired = How many of our graduates has your organisation hired in the past three years?
-employer-graduates_hired-help = Count both new and earlier graduates; an estimate is fine if you do not know the exact number.
+employer-graduates_hired-help = Count both new and earlier graduates; an estimate is fine if you do not know the exact number; enter 0 if none.
 employer-job_levels = { $graduates_hired ->
     [one] At which level does the graduate you hired work now? (select all that apply)
    *[other] At which levels do the { $graduates_hired } graduates you hired work now? (select all that apply)
@@ -43,7 +43,7 @@ employer-senior_job_fit = How well do our graduates in senior positions meet the
 employer-senior_overall = Overall, how satisfied are you with our graduates in senior positions? (1 = very dissatisfied, 5 = very satisfied)
 
 employer-skill_gaps = Which abilities do our graduates most need to strengthen? (up to 3)
-employer-rehire_willingness = Within the next three years, would your organisation hire our graduates again?
+employer-rehire_willingness = Within the next three years, would your organisation hire (more of) our graduates?
 employer-planned_hires = About how many of our graduates do you plan to hire next year? (optional)
 employer-visit_welcome = Would you welcome a visit from our careers office and teaching staff? (optional)
 employer-comments = Any comments or suggestions on how we prepare our graduates? (optional; please do not name individual graduates)

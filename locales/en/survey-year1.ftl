@@ -13,7 +13,7 @@ year1-page-support = Support you need
 year1-page-feedback = Suggestions
 
 year1-destination_type = What are you doing now?
-year1-destination_type-help = If more than one applies, choose the main one. Postgraduate students with a side job choose "Further study".
+year1-destination_type-help = If more than one applies, choose the main one. Students with a side job choose further study or studying abroad.
 year1-status_date = In which month did your current job (or study, or business) start?
 
 year1-employer_name = What is the full name of your current employer?

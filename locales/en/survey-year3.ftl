@@ -14,7 +14,7 @@ year3-page-support = Support you need
 year3-page-feedback = Suggestions
 
 year3-destination_type = What are you doing now?
-year3-destination_type-help = If more than one applies, choose the main one. Postgraduate students with a side job choose "Further study".
+year3-destination_type-help = If more than one applies, choose the main one. Students with a side job choose further study or studying abroad.
 year3-status_date = In which month did your current job (or study, or business) start?
 
 year3-still_at_year1_employer = Do you still work at { $year1_employer_name }?

@@ -15,7 +15,7 @@ year5-page-support = Support you need
 year5-page-feedback = Suggestions
 
 year5-destination_type = What are you doing now?
-year5-destination_type-help = If more than one applies, choose the main one. Postgraduate students with a side job choose "Further study".
+year5-destination_type-help = If more than one applies, choose the main one. Students with a side job choose further study or studying abroad.
 year5-status_date = In which month did your current job (or study, or business) start?
 
 year5-employer_name = What is the full name of your current employer?

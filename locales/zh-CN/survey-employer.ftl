@@ -15,7 +15,7 @@ employer-respondent_role-opt-supervisor = 毕业生的直属上级
 employer-respondent_role-opt-leader = 单位负责人
 employer-respondent_role-opt-other = 其他
 employer-graduates_hired = 近三年，贵单位共招聘了多少名我校毕业生？
-employer-graduates_hired-help = 应届和往届毕业生都算；不清楚确切人数的，填估计数即可。
+employer-graduates_hired-help = 应届和往届毕业生都算；不清楚确切人数的，填估计数即可；没有招聘过的填 0。
 employer-job_levels = 近三年招聘的{ $graduates_hired }名我校毕业生，目前在哪些层级的岗位上工作？（可多选）
 
 employer-junior_ethics = 您对基层岗位上我校毕业生的职业道德（敬业、诚信、责任心）满意吗？（1 分为很不满意，5 分为很满意）
@@ -40,7 +40,7 @@ employer-senior_job_fit = 高层岗位上的我校毕业生能胜任岗位要求
 employer-senior_overall = 总体来说，您对高层岗位上的我校毕业生满意吗？（1 分为很不满意，5 分为很满意）
 
 employer-skill_gaps = 您认为我校毕业生最需要加强的能力是？（最多选 3 项）
-employer-rehire_willingness = 未来三年，贵单位是否愿意继续招聘我校毕业生？
+employer-rehire_willingness = 未来三年，贵单位是否愿意（继续）招聘我校毕业生？
 employer-planned_hires = 明年贵单位计划招聘我校毕业生大约多少人？（选填）
 employer-visit_welcome = 是否欢迎我校就业部门和专业教师到贵单位走访交流？（选填）
 employer-comments = 对我校的人才培养和毕业生，您还有哪些意见和建议？（选填，请勿填写毕业生姓名等个人信息）

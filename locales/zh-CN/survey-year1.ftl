@@ -13,7 +13,7 @@ year1-page-support = 需要的帮助
 year1-page-feedback = 意见建议
 
 year1-destination_type = 您目前的状况是？
-year1-destination_type-help = 如有多种情况，请选目前最主要的一种；在读研究生兼职工作的，选“境内升学”。
+year1-destination_type-help = 如有多种情况，请选目前最主要的一种；在读学生兼职工作的，选“境内升学”或“出国（境）留学”。
 year1-status_date = 您目前的工作（或学习、创业）是哪年哪月开始的？
 
 year1-employer_name = 您目前工作单位的全称是？

@@ -14,7 +14,7 @@ year3-page-support = 需要的帮助
 year3-page-feedback = 意见建议
 
 year3-destination_type = 您目前的状况是？
-year3-destination_type-help = 如有多种情况，请选目前最主要的一种；在读研究生兼职工作的，选“境内升学”。
+year3-destination_type-help = 如有多种情况，请选目前最主要的一种；在读学生兼职工作的，选“境内升学”或“出国（境）留学”。
 year3-status_date = 您目前的工作（或学习、创业）是哪年哪月开始的？
 
 year3-still_at_year1_employer = 您目前还在{ $year1_employer_name }工作吗？
