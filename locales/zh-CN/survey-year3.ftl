@@ -9,7 +9,7 @@ year3-page-development = 职业发展
 year3-page-learning = 学习提升
 year3-page-stability = 工作变动
 year3-page-startup = 创业情况
-year3-page-study = 学习情况
+year3-page-study = 深造情况
 year3-page-support = 需要的帮助
 year3-page-feedback = 意见建议
 

@@ -10,7 +10,7 @@ year5-page-achievements = 成果与影响
 year5-page-learning = 学习提升
 year5-page-stability = 工作变动
 year5-page-startup = 创业情况
-year5-page-study = 学习情况
+year5-page-study = 深造情况
 year5-page-support = 需要的帮助
 year5-page-feedback = 意见建议
 
