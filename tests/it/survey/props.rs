@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 use gradtrace::survey::{
-    Answer, Answers, Context, Engine, MonthBound, Operand, Question, QuestionKind, Stage,
-    YearMonth, condition::Value,
+    Answer, Answers, Condition, Context, ContextRef, Engine, MonthBound, Operand, Question,
+    QuestionKind, Stage, Test, YearMonth,
 };
 use proptest::prelude::*;
 
@@ -155,27 +155,67 @@ fn valid_answer(
     panic!("no valid answer generated for {}: {candidates:?}", q.id);
 }
 
+/// The value an operand has for the reference evaluator below.
+enum Seen<'a> {
+    Answer(&'a Answer),
+    Roster(&'a str),
+}
+
+/// A condition evaluated straight from the documented rules, independently of the engine: a
+/// test on a missing (or skipped) value is false, except `answered = false`.
+fn holds<'a>(c: &Condition, get: &dyn Fn(&Operand) -> Option<Seen<'a>>) -> bool {
+    match c {
+        Condition::All(cs) => cs.iter().all(|c| holds(c, get)),
+        Condition::Any(cs) => cs.iter().any(|c| holds(c, get)),
+        Condition::Not(c) => !holds(c, get),
+        Condition::Test { on, test } => {
+            let value = get(on).filter(|v| !matches!(v, Seen::Answer(Answer::Skipped)));
+            let picks: Vec<String> = match &value {
+                Some(Seen::Answer(Answer::Choice { choice, .. })) => vec![choice.clone()],
+                Some(Seen::Answer(Answer::Choices { choices, .. })) => choices.clone(),
+                Some(Seen::Answer(Answer::Text(t))) => vec![t.clone()],
+                Some(Seen::Roster(r)) => vec![r.to_string()],
+                _ => vec![],
+            };
+            let number = match &value {
+                Some(Seen::Answer(Answer::Number(n))) => Some(*n),
+                Some(Seen::Answer(Answer::Rating(r))) => Some(f64::from(*r)),
+                Some(Seen::Roster(r)) => r.parse().ok(),
+                _ => None,
+            };
+            match test {
+                Test::Answered(wanted) => value.is_some() == *wanted,
+                _ if value.is_none() => false,
+                Test::In(set) => picks.iter().any(|p| set.contains(p)),
+                Test::NotIn(set) => !picks.iter().any(|p| set.contains(p)),
+                Test::Range { min, max } => {
+                    number.is_some_and(|n| min.is_none_or(|m| n >= m) && max.is_none_or(|m| n <= m))
+                }
+            }
+        }
+    }
+}
+
 /// Visibility computed independently of the engine, straight from the definition: a question
 /// shows when its condition holds over the answers of questions that show.
 fn shown_by_definition(e: &Engine, ctx: &Context, answers: &Answers) -> BTreeSet<String> {
     let mut shown = BTreeSet::new();
     for q in e.survey.questions() {
-        let holds = q.show_if.as_ref().is_none_or(|c| {
-            c.eval(&|op: &Operand| match op {
-                Operand::Question(id) if shown.contains(id) => answers.get(id).map(Value::Answer),
+        let visible = q.show_if.as_ref().is_none_or(|c| {
+            holds(c, &|op: &Operand| match op {
+                Operand::Question(id) if shown.contains(id) => answers.get(id).map(Seen::Answer),
                 Operand::Question(_) => None,
-                Operand::Context(gradtrace::survey::ContextRef::Roster(f)) => {
-                    ctx.roster.get(f).map(|s| Value::Text(s.as_str()))
+                Operand::Context(ContextRef::Roster(f)) => {
+                    ctx.roster.get(f).map(|s| Seen::Roster(s.as_str()))
                 }
-                Operand::Context(gradtrace::survey::ContextRef::Previous { stage, question }) => {
-                    ctx.previous
-                        .get(stage)
-                        .and_then(|a| a.get(question))
-                        .map(Value::Answer)
-                }
+                Operand::Context(ContextRef::Previous { stage, question }) => ctx
+                    .previous
+                    .get(stage)
+                    .and_then(|a| a.get(question))
+                    .map(Seen::Answer),
             })
         });
-        if holds {
+        if visible {
             shown.insert(q.id.clone());
         }
     }
