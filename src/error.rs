@@ -23,4 +23,10 @@ pub enum Error {
     Io(#[from] std::io::Error),
     #[error("{0}")]
     Other(String),
+    /// The survey definitions could not be loaded (one `FILE:LINE: message` per line).
+    #[error("survey definitions:\n{0}")]
+    Survey(#[from] crate::survey::LoadError),
+    /// The translations could not be loaded.
+    #[error("translations:\n{0}")]
+    Locale(String),
 }

@@ -45,10 +45,36 @@ pub const INVALID_MESSAGES: [&str; 22] = [
     "invalid-region-city",
 ];
 
+/// Roster fields of a graduate, as the front doors put them in `Context::roster` (and as
+/// definitions may name them: `roster.<field>`, `$<field>`).
+pub const GRADUATE_ROSTER_FIELDS: [&str; 9] = [
+    "name",
+    "student_id",
+    "degree_level",
+    "department",
+    "major",
+    "class",
+    "graduation_year",
+    "graduation_date",
+    "gender",
+];
+
+/// Roster fields of an employer contact.
+pub const EMPLOYER_ROSTER_FIELDS: [&str; 7] = [
+    "employer_name",
+    "uscc",
+    "employer_type",
+    "industry",
+    "province",
+    "city",
+    "contact_name",
+];
+
 /// What the engine is given besides the definition and the answers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Context {
-    /// Roster fields (`name`, `major`, `degree_level`, `graduation_date`, …).
+    /// Roster fields by the names in `GRADUATE_ROSTER_FIELDS` / `EMPLOYER_ROSTER_FIELDS`
+    /// (`class` is the roster's class name; `graduation_date` is `YYYY-MM-DD`).
     pub roster: BTreeMap<String, String>,
     /// The same person's answers to earlier stages.
     pub previous: BTreeMap<Stage, Answers>,
