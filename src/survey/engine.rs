@@ -314,7 +314,8 @@ impl<'a> Engine<'a> {
     }
 
     /// Tidies an answer as the respondent gave it: trims texts, drops an empty or unused
-    /// "please specify", drops repeated picks, and turns an empty optional text into "skipped".
+    /// "please specify", drops repeated picks, and turns an empty optional text or an optional
+    /// multiple choice with no pick into "skipped".
     pub fn normalize(&self, q: &Question, answer: Answer) -> Answer {
         let other_option = self.catalog.other_option(q);
         let tidy_other = |other: Option<String>, chosen: bool| {
@@ -337,9 +338,13 @@ impl<'a> Engine<'a> {
                     .filter(|c| seen.insert(c.clone()))
                     .collect();
                 let chosen = other_option.is_some_and(|o| choices.iter().any(|c| c == o));
-                Answer::Choices {
-                    other: tidy_other(other, chosen),
-                    choices,
+                if choices.is_empty() && !q.required {
+                    Answer::Skipped
+                } else {
+                    Answer::Choices {
+                        other: tidy_other(other, chosen),
+                        choices,
+                    }
                 }
             }
             Answer::Text(t) => {
@@ -578,10 +583,13 @@ impl<'a> Engine<'a> {
         Ok(merged)
     }
 
-    /// Submits a whole page (the web form's step). The page's answers are merged, then every
-    /// visible question of the page is checked (visibility can depend on answers given on the
-    /// same page); a visible optional question left out is stored as skipped, and values given
-    /// for questions hidden by this submission are dropped. On any error nothing is merged.
+    /// Submits a whole page (the web form's step): `page_answers` is the page as submitted, so a
+    /// visible question left out is unanswered (an error when required, stored as skipped when
+    /// optional) — an unticked set of checkboxes sends nothing, and that must clear the old
+    /// picks. Every visible question of the page is checked after merging (visibility can
+    /// depend on answers given on the same page); values sent for questions this submission
+    /// hides are dropped, and whatever was stored for them before is kept (it is ignored while
+    /// they are hidden). On any error nothing is merged.
     pub fn submit_page(
         &self,
         ctx: &Context,
@@ -595,6 +603,9 @@ impl<'a> Engine<'a> {
             return Err(errors);
         };
         let mut merged = answers.clone();
+        for q in &page.questions {
+            merged.remove(&q.id);
+        }
         for (id, answer) in page_answers {
             match page.questions.iter().find(|q| q.id == id) {
                 Some(q) => {
@@ -613,16 +624,15 @@ impl<'a> Engine<'a> {
                 continue;
             }
             if !visible {
-                // Keep what was stored before for a hidden question; ignore what was sent.
                 match answers.get(&q.id) {
                     Some(old) => merged.insert(q.id.clone(), old.clone()),
                     None => merged.remove(&q.id),
                 };
                 continue;
             }
-            match merged.get(&q.id).cloned() {
+            match merged.get(&q.id) {
                 Some(a) => {
-                    if let Err(e) = self.validate(q, &a, ctx, &effective) {
+                    if let Err(e) = self.validate(q, a, ctx, &effective) {
                         errors.questions.insert(q.id.clone(), e);
                     }
                 }
