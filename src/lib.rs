@@ -3,5 +3,6 @@
 pub mod config;
 pub mod error;
 pub mod store;
+pub mod survey;
 
 pub use error::{Error, Result};
