@@ -5,6 +5,7 @@ pub mod check;
 pub mod choices;
 pub mod condition;
 pub mod def;
+pub mod engine;
 pub mod load;
 pub mod tag;
 
@@ -15,5 +16,6 @@ pub use def::{
     Audience, ChoiceSource, Kind, MonthBound, Page, PrivacyNotice, Question, QuestionKind, Rule,
     Scale, Stage, Survey, YearMonth,
 };
+pub use engine::{Context, Engine, Invalid, PageErrors, PipeValue};
 pub use load::{Catalog, LoadError, Problem};
 pub use tag::{Qualifier, Tag};

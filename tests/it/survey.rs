@@ -1,4 +1,7 @@
 //! The survey language: loading definitions, the answer engine, translations and the checker.
+mod engine;
+mod props;
+
 use std::path::{Path, PathBuf};
 
 use gradtrace::survey::{
