@@ -3,5 +3,6 @@
 pub mod config;
 pub mod error;
 pub mod store;
+pub mod wave;
 
 pub use error::{Error, Result};
