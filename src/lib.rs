@@ -5,5 +5,6 @@ pub mod error;
 pub mod i18n;
 pub mod store;
 pub mod survey;
+pub mod wave;
 
 pub use error::{Error, Result};
