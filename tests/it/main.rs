@@ -3,3 +3,4 @@
 pub mod common;
 
 mod store;
+mod survey;
