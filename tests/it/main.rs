@@ -2,5 +2,6 @@
 #[macro_use]
 pub mod common;
 
+mod questionnaires;
 mod store;
 mod survey;
