@@ -489,3 +489,108 @@ fn regions_hold_every_province_and_prefecture_with_zone_and_tier() {
         Some((Zone::West, CityTier::NewFirst))
     );
 }
+
+#[test]
+fn every_indicator_input_is_carried_by_the_stage_that_measures_it() {
+    use Tag::*;
+    // From the stage table and the indicators of BRIEF.md: what each stage must feed.
+    let graduate_core = [
+        DestinationType,
+        EmploymentStatusDate,
+        EmployerName,
+        EmployerType,
+        Industry,
+        Region,
+        MonthlySalary,
+        JobSatisfaction,
+        SlowEmploymentCauses,
+        StartupFunding,
+        StartupEmployees,
+    ];
+    let stages: [(&str, &[Tag]); 4] = [
+        (
+            "graduation",
+            &[AgreementSigned, JobSearchMonths, JobOffers, MajorMatch],
+        ),
+        (
+            "year1",
+            &[
+                MajorMatch,
+                InterestMatch,
+                SkillsUse,
+                JobChanges,
+                LeaveReasons,
+                StartupActive,
+            ],
+        ),
+        (
+            "year3",
+            &[
+                Promoted,
+                YearsToPromotion,
+                Certificates,
+                Training,
+                FurtherDegree,
+                IndustryChanged,
+                JobChanges,
+                LeaveReasons,
+                MajorMatch,
+                StartupActive,
+            ],
+        ),
+        (
+            "year5",
+            &[
+                ManagementRole,
+                Promoted,
+                YearsToPromotion,
+                TechnicalAchievements,
+                Patents,
+                ImprovementProposals,
+                Influence,
+                FurtherDegree,
+                Certificates,
+                JobChanges,
+                LeaveReasons,
+                StartupActive,
+            ],
+        ),
+    ];
+    let catalog = catalog();
+    for (id, extra) in stages {
+        let survey = catalog.survey(id).expect("survey");
+        for tag in graduate_core.iter().chain(extra) {
+            assert!(
+                survey.questions_by_tag(*tag).next().is_some(),
+                "{id} carries no `{tag}`"
+            );
+        }
+    }
+    let employer = catalog.survey("employer").expect("employer");
+    for tag in [
+        EmployerGraduatesHired,
+        JobLevel,
+        SkillGaps,
+        RehireWillingness,
+    ] {
+        assert!(
+            employer.question_by_tag(tag, None).is_some(),
+            "employer: `{tag}`"
+        );
+    }
+    for tag in [
+        EmployerSatisfactionEthics,
+        EmployerSatisfactionSkill,
+        EmployerSatisfactionTeamwork,
+        EmployerSatisfactionLearning,
+        EmployerSatisfactionOverall,
+        EmployerJobFit,
+    ] {
+        for level in [Qualifier::Junior, Qualifier::Middle, Qualifier::Senior] {
+            assert!(
+                employer.question_by_tag(tag, Some(level)).is_some(),
+                "employer: `{tag}` for {level:?}"
+            );
+        }
+    }
+}
