@@ -4,6 +4,7 @@ pub mod clock;
 pub mod config;
 pub mod error;
 pub mod respond;
+pub mod i18n;
 pub mod store;
 pub mod survey;
 pub mod wave;
