@@ -1,5 +1,6 @@
 //! Storage: the database connection, migrations, and the sea-orm entities. Knows no HTTP.
 pub mod entities;
+pub mod roster;
 
 use std::time::Duration;
 

@@ -2,4 +2,5 @@
 #[macro_use]
 pub mod common;
 
+mod roster;
 mod store;
