@@ -123,15 +123,18 @@ async fn main() -> anyhow::Result<()> {
 /// rejected, 2 when the file was refused before anything was written.
 async fn import_roster(config: &Config, kind: RosterKind, file: &Path) -> anyhow::Result<()> {
     let lang = Lang::from_env();
+    let refuse = |problem: &roster::FileProblem| -> ! {
+        eprintln!("{}: {}", file.display(), problem.message(lang));
+        std::process::exit(2);
+    };
+    // An unreadable file is refused before the database is even opened.
+    let table = roster::read::read_file(file).unwrap_or_else(|p| refuse(&p));
     let db = gradtrace::store::connect(&config.database_url).await?;
     gradtrace::store::migrate(&db).await?;
-    let result = roster::import_file(&db, kind, file, "cli", chrono::Utc::now()).await;
+    let result = roster::import_table(&db, kind, &table, "cli", chrono::Utc::now()).await;
     db.close().await?;
     match result {
-        Err(gradtrace::Error::Import(problem)) => {
-            eprintln!("{}: {}", file.display(), problem.message(lang));
-            std::process::exit(2);
-        }
+        Err(gradtrace::Error::Import(problem)) => refuse(&problem),
         Err(e) => Err(e.into()),
         Ok(report) => {
             for line in report.rejected_lines(lang) {

@@ -329,7 +329,7 @@ impl ImportReport {
     }
 }
 
-/// Reads `path` and imports it as the given roster (the CLI's `gradtrace import …`).
+/// Reads `path` and imports it as the given roster.
 pub async fn import_file(
     db: &DatabaseConnection,
     kind: RosterKind,
@@ -338,10 +338,21 @@ pub async fn import_file(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<ImportReport> {
     let table = read::read_file(path)?;
+    import_table(db, kind, &table, actor, now).await
+}
+
+/// Imports a file already read as the given roster.
+pub async fn import_table(
+    db: &DatabaseConnection,
+    kind: RosterKind,
+    table: &Table,
+    actor: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<ImportReport> {
     match kind {
-        RosterKind::Graduates => import_graduates(db, &table, actor, now).await,
-        RosterKind::Employers => import_employers(db, &table, actor, now).await,
-        RosterKind::Staff => import_staff(db, &table, actor, now).await,
+        RosterKind::Graduates => import_graduates(db, table, actor, now).await,
+        RosterKind::Employers => import_employers(db, table, actor, now).await,
+        RosterKind::Staff => import_staff(db, table, actor, now).await,
     }
 }
 

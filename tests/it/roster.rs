@@ -535,6 +535,23 @@ storage_test! {
         assert!(stderr.contains("missing column(s): employer_type, industry, province, city, contact_name, email, phone"), "{stderr}");
         assert_eq!(employer::Entity::find().count(&t.db).await.unwrap(), 0);
 
+        // A file that is not there, bytes that are no text, and a broken workbook: refused whole.
+        let absent = dir.path().join("absent.csv");
+        let garbage = dir.path().join("garbage.csv");
+        std::fs::write(&garbage, b"uscc,name\n\xff\xfe\xff,\x81\n").unwrap();
+        let broken = dir.path().join("broken.xlsx");
+        std::fs::write(&broken, b"PK\x03\x04 not really a workbook").unwrap();
+        for (path, lang, expected) in [
+            (&absent, "en_US.UTF-8", "cannot read the file"),
+            (&garbage, "zh_CN.UTF-8", "文件既不是 UTF-8 也不是 GBK 编码"),
+            (&broken, "en_US.UTF-8", "not a readable spreadsheet"),
+        ] {
+            let out = run_cli(&t, &["import", "employers", path.to_str().unwrap()], lang, None);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{stderr}");
+            assert!(stderr.contains(expected), "{stderr}");
+        }
+
         let good = dir.path().join("good.csv");
         std::fs::write(&good, "uscc,name,employer_type,industry,province,city,contact_name,email,phone\n\
                                91330100799655058B,阿里巴巴(中国)有限公司,private,it,浙江省,杭州市,,,\n").unwrap();
