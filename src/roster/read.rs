@@ -272,6 +272,23 @@ mod tests {
     }
 
     #[test]
+    fn excel_unicode_text_is_utf16_with_tabs() {
+        let mut bytes = vec![0xFF, 0xFE];
+        for unit in "学号\t姓名\r\n1\t王小明\r\n".encode_utf16() {
+            bytes.extend_from_slice(&unit.to_le_bytes());
+        }
+        let table = read_bytes(&bytes, Some("txt")).unwrap();
+        assert_eq!(
+            table.source,
+            Source::Csv {
+                encoding: "UTF-16LE"
+            }
+        );
+        assert_eq!(table.header, vec!["学号", "姓名"]);
+        assert_eq!(table.rows[0].cells[1], Cell::Text("王小明".into()));
+    }
+
+    #[test]
     fn bytes_that_are_neither_utf8_nor_gbk_are_refused() {
         // 0xFF never starts a GB 18030 sequence.
         assert!(matches!(
