@@ -21,6 +21,8 @@ pub enum Error {
     Conflict(String),
     #[error("i/o: {0}")]
     Io(#[from] std::io::Error),
+    #[error("import: {0}")]
+    Import(#[from] crate::roster::FileProblem),
     #[error("{0}")]
     Other(String),
     /// A code or token lookup refused because its key failed too often (see `wave::limit`).

@@ -3,8 +3,9 @@
 pub mod clock;
 pub mod config;
 pub mod error;
-pub mod respond;
 pub mod i18n;
+pub mod respond;
+pub mod roster;
 pub mod store;
 pub mod survey;
 pub mod wave;

@@ -2,5 +2,6 @@
 #[macro_use]
 pub mod common;
 
+mod roster;
 mod store;
 mod survey;
