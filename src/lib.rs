@@ -1,9 +1,11 @@
 //! gradtrace: graduate employment-quality tracking. Survey definitions drive a web form and a
 //! chat-bot over one answer store; reminders, liaison dashboards and indicators sit on top.
+pub mod app;
 pub mod clock;
 pub mod config;
 pub mod error;
 pub mod i18n;
+pub mod web;
 pub mod respond;
 pub mod roster;
 pub mod store;

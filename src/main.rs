@@ -20,6 +20,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run the web server (form, webhooks, dashboards); applies pending migrations first.
+    Serve,
     /// Apply pending database migrations.
     Migrate,
     /// Survey definitions: check them, print their JSON Schema.
@@ -87,8 +89,17 @@ enum StaffCommand {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    // Logs go to stderr; RUST_LOG tunes them. No personal data is ever logged.
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "gradtrace=info,tower_http=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
     let config = cli.config;
     match cli.command {
+        Command::Serve => gradtrace::app::serve(config).await?,
         Command::Migrate => {
             let db = gradtrace::store::connect(&config.database_url).await?;
             gradtrace::store::migrate(&db).await?;
