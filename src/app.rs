@@ -27,16 +27,33 @@ pub async fn services(config: Config, clock: Arc<dyn Clock>) -> Result<Services>
     crate::store::migrate(&db).await?;
     let limiter: Arc<dyn AttemptLimiter> = match &config.redis_url {
         Some(url) => Arc::new(
-            RedisLimiter::connect(url, "gradtrace", limit::DEFAULT_MAX_FAILURES, limit::DEFAULT_WINDOW)
-                .await?,
+            RedisLimiter::connect(
+                url,
+                "gradtrace",
+                limit::DEFAULT_MAX_FAILURES,
+                limit::DEFAULT_WINDOW,
+            )
+            .await?,
         ),
-        None => Arc::new(MemoryLimiter::new(limit::DEFAULT_MAX_FAILURES, limit::DEFAULT_WINDOW)?),
+        None => Arc::new(MemoryLimiter::new(
+            limit::DEFAULT_MAX_FAILURES,
+            limit::DEFAULT_WINDOW,
+        )?),
     };
     let csrf_key = {
         use sha2::{Digest, Sha256};
         Sha256::digest(format!("gradtrace-csrf:{secret}").as_bytes()).to_vec()
     };
-    Ok(Services { db, catalog, i18n, config, keys, csrf_key, limiter, clock })
+    Ok(Services {
+        db,
+        catalog,
+        i18n,
+        config,
+        keys,
+        csrf_key,
+        limiter,
+        clock,
+    })
 }
 
 /// Runs the HTTP server until Ctrl-C.
@@ -53,8 +70,8 @@ pub async fn serve(config: Config) -> Result<()> {
 
 /// Serves the app on an already bound listener (tests bind port 0).
 pub async fn serve_on(listener: tokio::net::TcpListener, state: AppState) -> Result<()> {
-    let app = crate::web::router(state)
-        .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let app =
+        crate::web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;

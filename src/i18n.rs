@@ -322,9 +322,16 @@ impl Localizer {
             let Some(bundle) = self.bundle(l) else {
                 continue;
             };
-            if let Some(attr) = bundle.get_message(key).and_then(|m| m.get_attribute(attribute)) {
+            if let Some(attr) = bundle
+                .get_message(key)
+                .and_then(|m| m.get_attribute(attribute))
+            {
                 let mut errors = Vec::new();
-                return Some(bundle.format_pattern(attr.value(), None, &mut errors).into_owned());
+                return Some(
+                    bundle
+                        .format_pattern(attr.value(), None, &mut errors)
+                        .into_owned(),
+                );
             }
         }
         None

@@ -5,11 +5,11 @@ pub mod clock;
 pub mod config;
 pub mod error;
 pub mod i18n;
-pub mod web;
 pub mod respond;
 pub mod roster;
 pub mod store;
 pub mod survey;
 pub mod wave;
+pub mod web;
 
 pub use error::{Error, Result};

@@ -70,3 +70,5 @@ web-error-conflict-title = Your answers were updated elsewhere
 web-error-conflict-body = Your answers were just changed on another device. Please open the link again to see the latest.
 web-error-server-title = Something went wrong on our side
 web-error-server-body = It is not your fault. Everything you submitted is saved; please open the link again in a little while to continue.
+web-invalid-month = Please choose both the year and the month.
+web-error-item = { $question }: { $error }

@@ -51,3 +51,5 @@ web-error-conflict-title = 回答已在别处更新
 web-error-conflict-body = 您的回答刚刚在另一台设备上更新过，请重新打开链接查看最新内容。
 web-error-server-title = 系统暂时出了问题
 web-error-server-body = 这不是您的原因。您已提交的回答都已保存，请稍后重新打开链接继续填写。
+web-invalid-month = 请同时选择年份和月份。
+web-error-item = { $question }：{ $error }

@@ -24,7 +24,13 @@ pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
         .route(
             "/static/app.css",
             get(|| async {
-                ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, IMMUTABLE)], CSS)
+                (
+                    [
+                        (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+                        (header::CACHE_CONTROL, IMMUTABLE),
+                    ],
+                    CSS,
+                )
                     .into_response()
             }),
         )
@@ -32,7 +38,10 @@ pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
             "/static/app.js",
             get(|| async {
                 (
-                    [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, IMMUTABLE)],
+                    [
+                        (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+                        (header::CACHE_CONTROL, IMMUTABLE),
+                    ],
                     JS,
                 )
                     .into_response()

@@ -34,19 +34,41 @@ pub struct Action {
 /// Status and message keys (heading, explanation) for an error.
 fn describe(err: &Error) -> (StatusCode, &'static str, &'static str) {
     match err {
-        Error::Unauthorized | Error::NotFound(_) => {
-            (StatusCode::NOT_FOUND, "web-error-link-title", "web-error-link-body")
-        }
-        Error::LinkExpired => (StatusCode::GONE, "web-error-expired-title", "web-error-expired-body"),
+        Error::Unauthorized | Error::NotFound(_) => (
+            StatusCode::NOT_FOUND,
+            "web-error-link-title",
+            "web-error-link-body",
+        ),
+        Error::LinkExpired => (
+            StatusCode::GONE,
+            "web-error-expired-title",
+            "web-error-expired-body",
+        ),
         Error::TooManyAttempts { .. } => (
             StatusCode::TOO_MANY_REQUESTS,
             "web-error-attempts-title",
             "web-error-attempts-body",
         ),
-        Error::Forbidden => (StatusCode::FORBIDDEN, "web-error-forbidden-title", "web-error-forbidden-body"),
-        Error::Invalid(_) => (StatusCode::BAD_REQUEST, "web-error-invalid-title", "web-error-invalid-body"),
-        Error::Conflict(_) => (StatusCode::CONFLICT, "web-error-conflict-title", "web-error-conflict-body"),
-        _ => (StatusCode::INTERNAL_SERVER_ERROR, "web-error-server-title", "web-error-server-body"),
+        Error::Forbidden => (
+            StatusCode::FORBIDDEN,
+            "web-error-forbidden-title",
+            "web-error-forbidden-body",
+        ),
+        Error::Invalid(_) => (
+            StatusCode::BAD_REQUEST,
+            "web-error-invalid-title",
+            "web-error-invalid-body",
+        ),
+        Error::Conflict(_) => (
+            StatusCode::CONFLICT,
+            "web-error-conflict-title",
+            "web-error-conflict-body",
+        ),
+        _ => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "web-error-server-title",
+            "web-error-server-body",
+        ),
     }
 }
 
@@ -81,7 +103,11 @@ pub fn error_page(state: &AppState, lang: Lang, err: &Error) -> Response {
             layout: Layout::new(i18n, lang, i18n.format(lang, title, None), "", false),
             icon: None,
             heading: i18n.format(lang, title, None),
-            paragraphs: vec![i18n.format_with(lang, body, &[("minutes".into(), minutes.to_string())])],
+            paragraphs: vec![i18n.format_with(
+                lang,
+                body,
+                &[("minutes".into(), minutes.to_string())],
+            )],
             contact: Some(contact_line(state, lang)),
             actions: vec![],
         },
@@ -89,14 +115,17 @@ pub fn error_page(state: &AppState, lang: Lang, err: &Error) -> Response {
     if let Error::TooManyAttempts { retry_after } = err
         && let Ok(v) = retry_after.as_secs().max(1).to_string().parse()
     {
-        resp.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+        resp.headers_mut()
+            .insert(axum::http::header::RETRY_AFTER, v);
     }
     resp
 }
 
 /// "Questions? Contact …" with the configured contact.
 pub fn contact_line(state: &AppState, lang: Lang) -> String {
-    state
-        .i18n
-        .format_with(lang, "web-contact", &[("contact".into(), state.config.contact.clone())])
+    state.i18n.format_with(
+        lang,
+        "web-contact",
+        &[("contact".into(), state.config.contact.clone())],
+    )
 }

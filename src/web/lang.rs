@@ -24,7 +24,10 @@ pub fn resolve(
             .max_age(time::Duration::days(365));
         return (lang, jar.add(cookie));
     }
-    if let Some(lang) = jar.get(LANG_COOKIE).and_then(|c| c.value().parse::<Lang>().ok()) {
+    if let Some(lang) = jar
+        .get(LANG_COOKIE)
+        .and_then(|c| c.value().parse::<Lang>().ok())
+    {
         return (lang, jar);
     }
     let accept = headers

@@ -2,6 +2,8 @@
 #[macro_use]
 pub mod common;
 
+mod app;
 mod roster;
 mod store;
 mod survey;
+mod web;

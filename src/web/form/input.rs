@@ -34,7 +34,12 @@ impl Fields {
     pub fn all(&self, name: &str) -> Vec<&str> {
         self.0
             .get(name)
-            .map(|v| v.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect())
+            .map(|v| {
+                v.iter()
+                    .map(|s| s.trim())
+                    .filter(|s| !s.is_empty())
+                    .collect()
+            })
             .unwrap_or_default()
     }
 }
@@ -79,16 +84,19 @@ fn read_question(q: &Question, f: &Fields) -> Result<Option<Answer>, &'static st
         QuestionKind::Rating { .. } => match f.one(id) {
             None => None,
             Some(v) => Some(Answer::Rating(
-                v.parse::<u32>().map_err(|_| "invalid-not-a-rating")?,
+                v.parse::<u32>().map_err(|_| "invalid-answer-kind")?,
             )),
         },
         QuestionKind::Number { .. } => match f.one(id) {
             None => None,
-            Some(v) => Some(Answer::Number(parse_number(v).ok_or("invalid-not-a-number")?)),
+            Some(v) => Some(Answer::Number(parse_number(v).ok_or("invalid-number")?)),
         },
         QuestionKind::Text { .. } => f.one(id).map(|t| Answer::Text(t.to_string())),
         QuestionKind::YearMonth { .. } => {
-            match (f.one(&format!("{id}__year")), f.one(&format!("{id}__month"))) {
+            match (
+                f.one(&format!("{id}__year")),
+                f.one(&format!("{id}__month")),
+            ) {
                 (None, None) => None,
                 (Some(y), Some(m)) => {
                     let ym = y
@@ -96,10 +104,10 @@ fn read_question(q: &Question, f: &Fields) -> Result<Option<Answer>, &'static st
                         .ok()
                         .zip(m.parse().ok())
                         .and_then(|(y, m)| YearMonth::new(y, m))
-                        .ok_or("invalid-not-a-month")?;
+                        .ok_or("web-invalid-month")?;
                     Some(Answer::YearMonth(ym))
                 }
-                _ => return Err("invalid-month-incomplete"),
+                _ => return Err("web-invalid-month"),
             }
         }
         QuestionKind::Region => match f.one(&format!("{id}__province")) {

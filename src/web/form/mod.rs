@@ -69,15 +69,34 @@ impl Visit {
         jar: CookieJar,
         client: String,
     ) -> Result<Visit, Response> {
-        let (lang, mut jar) =
-            super::lang::resolve(&state.i18n, headers, query.lang.as_deref(), jar, state.secure_cookies());
+        let (lang, mut jar) = super::lang::resolve(
+            &state.i18n,
+            headers,
+            query.lang.as_deref(),
+            jar,
+            state.secure_cookies(),
+        );
         let now = state.clock.now();
-        let found = responses::find_by_token(&state.db, &state.keys, state.limiter.as_ref(), &client, token, now)
-            .await;
+        let found = responses::find_by_token(
+            &state.db,
+            &state.keys,
+            state.limiter.as_ref(),
+            &client,
+            token,
+            now,
+        )
+        .await;
         let invitee = found.map_err(|e| error_page(state, lang, &e))?;
-        let session = Session::open(&state.db, &state.catalog, invitee, Channel::Web, now, state.clock.today())
-            .await
-            .map_err(|e| error_page(state, lang, &e))?;
+        let session = Session::open(
+            &state.db,
+            &state.catalog,
+            invitee,
+            Channel::Web,
+            now,
+            state.clock.today(),
+        )
+        .await
+        .map_err(|e| error_page(state, lang, &e))?;
         let nonce = match jar.get(CSRF_COOKIE) {
             Some(c) if !c.value().is_empty() => c.value().to_string(),
             _ => {
@@ -91,7 +110,12 @@ impl Visit {
                 n
             }
         };
-        Ok(Visit { lang, jar, session, nonce })
+        Ok(Visit {
+            lang,
+            jar,
+            session,
+            nonce,
+        })
     }
 
     fn csrf(&self, state: &AppState) -> String {
@@ -126,7 +150,9 @@ fn see_other(to: String) -> Response {
 
 /// The address of the client, when the server was started with connect info.
 fn connect_info<B>(req: &Request<B>) -> Option<ConnectInfo<std::net::SocketAddr>> {
-    req.extensions().get::<ConnectInfo<std::net::SocketAddr>>().cloned()
+    req.extensions()
+        .get::<ConnectInfo<std::net::SocketAddr>>()
+        .cloned()
 }
 
 /// Opening the personal link: notice, current page, or thank-you, as the response stands.
@@ -147,7 +173,9 @@ async fn entry(
     let resp = match visit.session.status() {
         Status::Complete => see_other(link(&token, "/done")),
         _ if !visit.session.wave_is_open(now) => closed_page(&state, &visit, now),
-        Status::Opened | Status::Declined | Status::OptedOut => privacy_page(&state, &visit, &token),
+        Status::Opened | Status::Declined | Status::OptedOut => {
+            privacy_page(&state, &visit, &token)
+        }
         Status::Consented | Status::Partial => {
             let s = &visit.session;
             let engine = s.engine(&state.catalog);
@@ -199,12 +227,17 @@ fn privacy_page(state: &AppState, visit: &Visit, token: &str) -> Response {
         layout: Layout::new(i18n, lang, title.clone(), &link(token, ""), false),
         survey_title: title,
         intro,
-        notice_title: i18n.format_attribute(lang, notice, "title").unwrap_or_else(|| i18n.format(lang, "web-privacy-title", None)),
+        notice_title: i18n
+            .format_attribute(lang, notice, "title")
+            .unwrap_or_else(|| i18n.format(lang, "web-privacy-title", None)),
         notice_body: i18n.format_piped(lang, notice, &args),
         notice_version: i18n.format_with(
             lang,
             "web-privacy-version",
-            &[("version".into(), s.survey.privacy_notice.version.to_string())],
+            &[(
+                "version".into(),
+                s.survey.privacy_notice.version.to_string(),
+            )],
         ),
         action: link(token, "/consent"),
         csrf: visit.csrf(state),
@@ -267,7 +300,11 @@ async fn consent(
         return visit.with_cookies(resp);
     }
     let accepted = fields.one("consent") == Some("accept");
-    if let Err(e) = visit.session.consent(&state.db, accepted, Channel::Web, now).await {
+    if let Err(e) = visit
+        .session
+        .consent(&state.db, accepted, Channel::Web, now)
+        .await
+    {
         let resp = error_page(&state, visit.lang, &e);
         return visit.with_cookies(resp);
     }
@@ -279,7 +316,13 @@ async fn consent(
         render(
             StatusCode::OK,
             &MessagePage {
-                layout: Layout::new(i18n, lang, i18n.format(lang, "web-declined-title", None), &link(&token, ""), false),
+                layout: Layout::new(
+                    i18n,
+                    lang,
+                    i18n.format(lang, "web-declined-title", None),
+                    &link(&token, ""),
+                    false,
+                ),
                 icon: None,
                 heading: i18n.format(lang, "web-declined-title", None),
                 paragraphs: vec![i18n.format(lang, "web-declined-body", None)],
@@ -299,7 +342,12 @@ async fn consent(
 
 /// Where a respondent may be: answering needs consent; a page is shown if visible and not past
 /// the first unfinished one (a complete response may revisit any page while the wave is open).
-fn page_gate(state: &AppState, visit: &Visit, token: &str, page_id: &str) -> Result<usize, Response> {
+fn page_gate(
+    state: &AppState,
+    visit: &Visit,
+    token: &str,
+    page_id: &str,
+) -> Result<usize, Response> {
     let s = &visit.session;
     let now = state.clock.now();
     if !s.status().accepts_answers() {
@@ -313,7 +361,9 @@ fn page_gate(state: &AppState, visit: &Visit, token: &str, page_id: &str) -> Res
     let Some(idx) = pages.iter().position(|p| p.id == page_id) else {
         return Err(see_other(link(token, "")));
     };
-    let limit = engine.current_page(&s.context, &s.answers).unwrap_or(pages.len());
+    let limit = engine
+        .current_page(&s.context, &s.answers)
+        .unwrap_or(pages.len());
     if idx > limit {
         return Err(see_other(link(token, "")));
     }
@@ -333,7 +383,15 @@ async fn show_page(
         Err(resp) => return resp,
     };
     let resp = match page_gate(&state, &visit, &token, &page_id) {
-        Ok(idx) => page_response(&state, &visit, &token, idx, &visit.session.answers, None, None),
+        Ok(idx) => page_response(
+            &state,
+            &visit,
+            &token,
+            idx,
+            &visit.session.answers,
+            None,
+            None,
+        ),
         Err(resp) => resp,
     };
     visit.with_cookies(resp)
@@ -373,18 +431,38 @@ fn page_response(
     let args = engine.message_args(&s.context, answers);
     let title = i18n.format_piped(lang, &engine.survey.page_key(page), &args);
     let path = link(token, &format!("/p/{}", page.id));
-    let status = if summary.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = if summary.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let view = PageView {
-        layout: Layout::new(i18n, lang, format!("{title} · {}", view::survey_title(i18n, lang, &engine, &args)), &path, true),
+        layout: Layout::new(
+            i18n,
+            lang,
+            format!(
+                "{title} · {}",
+                view::survey_title(i18n, lang, &engine, &args)
+            ),
+            &path,
+            true,
+        ),
         page_title: title,
         progress_text: i18n.format_with(
             lang,
             "web-progress",
-            &[("page".into(), (idx + 1).to_string()), ("pages".into(), pages.len().to_string())],
+            &[
+                ("page".into(), (idx + 1).to_string()),
+                ("pages".into(), pages.len().to_string()),
+            ],
         ),
         page_number: idx + 1,
         page_count: pages.len(),
-        summary_title: i18n.format_with(lang, "web-errors-title", &[("count".into(), summary.len().to_string())]),
+        summary_title: i18n.format_with(
+            lang,
+            "web-errors-title",
+            &[("count".into(), summary.len().to_string())],
+        ),
         summary,
         action: path,
         csrf: visit.csrf(state),
@@ -393,7 +471,15 @@ fn page_response(
         questions,
         has_back: idx > 0,
         back_label: i18n.format(lang, "web-back", None),
-        next_label: i18n.format(lang, if idx + 1 == pages.len() { "web-finish" } else { "web-next" }, None),
+        next_label: i18n.format(
+            lang,
+            if idx + 1 == pages.len() {
+                "web-finish"
+            } else {
+                "web-next"
+            },
+            None,
+        ),
         saved_note: i18n.format(lang, "web-saved-note", None),
     };
     render(status, &view)
@@ -420,7 +506,13 @@ async fn submit_page(
     visit.with_cookies(resp)
 }
 
-async fn submit(state: &AppState, visit: &mut Visit, token: &str, page_id: &str, fields: &Fields) -> Response {
+async fn submit(
+    state: &AppState,
+    visit: &mut Visit,
+    token: &str,
+    page_id: &str,
+    fields: &Fields,
+) -> Response {
     let now = state.clock.now();
     let idx = match page_gate(state, visit, token, page_id) {
         Ok(i) => i,
@@ -429,21 +521,37 @@ async fn submit(state: &AppState, visit: &mut Visit, token: &str, page_id: &str,
     let Some(page) = visit.session.survey.page(page_id).cloned() else {
         return see_other(link(token, ""));
     };
-    let revision: i32 = fields.one("_rev").and_then(|r| r.parse().ok()).unwrap_or(-1);
+    let revision: i32 = fields
+        .one("_rev")
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(-1);
     let (page_answers, input_errors) = input::read_page(&page, fields);
 
     if fields.one("_nav") == Some("back") {
         if let Err(e) = visit
             .session
-            .keep_valid(&state.db, &state.catalog, page_answers, revision, Channel::Web, now)
+            .keep_valid(
+                &state.db,
+                &state.catalog,
+                page_answers,
+                revision,
+                Channel::Web,
+                now,
+            )
             .await
             && !matches!(e, Error::Conflict(_))
         {
             return error_page(state, visit.lang, &e);
         }
         let s = &visit.session;
-        let pages = s.engine(&state.catalog).visible_pages(&s.context, &s.answers);
-        let back = pages.iter().position(|p| p.id == page_id).unwrap_or(idx).saturating_sub(1);
+        let pages = s
+            .engine(&state.catalog)
+            .visible_pages(&s.context, &s.answers);
+        let back = pages
+            .iter()
+            .position(|p| p.id == page_id)
+            .unwrap_or(idx)
+            .saturating_sub(1);
         return match pages.get(back) {
             Some(p) => see_other(link(token, &format!("/p/{}", p.id))),
             None => see_other(link(token, "")),
@@ -456,7 +564,15 @@ async fn submit(state: &AppState, visit: &mut Visit, token: &str, page_id: &str,
     }
     let outcome = visit
         .session
-        .submit_page(&state.db, &state.catalog, page_id, page_answers.clone(), revision, Channel::Web, now)
+        .submit_page(
+            &state.db,
+            &state.catalog,
+            page_id,
+            page_answers.clone(),
+            revision,
+            Channel::Web,
+            now,
+        )
         .await;
     match outcome {
         Ok(Outcome::Saved) => {
@@ -522,7 +638,13 @@ async fn done(
         });
     }
     let page = MessagePage {
-        layout: Layout::new(i18n, lang, i18n.format(lang, "web-thanks-title", None), &link(&token, "/done"), false),
+        layout: Layout::new(
+            i18n,
+            lang,
+            i18n.format(lang, "web-thanks-title", None),
+            &link(&token, "/done"),
+            false,
+        ),
         icon: Some("✓"),
         heading: i18n.format(lang, "web-thanks-title", None),
         paragraphs: vec![i18n.format(lang, "web-thanks-body", None)],

@@ -4,8 +4,7 @@ use askama::Template;
 
 use crate::i18n::{Lang, Localizer};
 use crate::survey::{
-    Answer, Answers, Engine, Invalid, MonthBound, Page, PipeValue, Question,
-    QuestionKind, Scale,
+    Answer, Answers, Engine, Invalid, MonthBound, Page, PipeValue, Question, QuestionKind, Scale,
 };
 
 use super::input::InputErrors;
@@ -183,7 +182,10 @@ pub fn questions(p: &PageInput<'_>) -> (Vec<QuestionView>, Vec<(String, String)>
         if let Some(cond) = &q.show_if
             && depends_on_page
         {
-            conditions.insert(q.id.clone(), client_condition(cond, p, &effective, &on_page));
+            conditions.insert(
+                q.id.clone(),
+                client_condition(cond, p, &effective, &on_page),
+            );
         }
         let error = p
             .input_errors
@@ -197,10 +199,22 @@ pub fn questions(p: &PageInput<'_>) -> (Vec<QuestionView>, Vec<(String, String)>
             });
         let label = fmt(&p.engine.survey.question_key(q));
         if let Some(e) = &error {
-            summary.push((q.id.clone(), format!("{label}: {e}")));
+            let item = p.i18n.format_with(
+                p.lang,
+                "web-error-item",
+                &[
+                    ("question".into(), label.clone()),
+                    ("error".into(), e.clone()),
+                ],
+            );
+            summary.push((q.id.clone(), item));
         }
         let help = q.help.then(|| fmt(&p.engine.survey.help_key(q)));
-        let current = p.answers.get(&q.id).cloned().or_else(|| p.engine.prefill(q, p.ctx));
+        let current = p
+            .answers
+            .get(&q.id)
+            .cloned()
+            .or_else(|| p.engine.prefill(q, p.ctx));
         views.push(QuestionView {
             id: q.id.clone(),
             label,
@@ -225,22 +239,29 @@ fn client_condition(
     use crate::survey::{Condition, Operand, Test};
     use serde_json::json;
     match c {
-        Condition::All(cs) => json!({"all": cs.iter().map(|c| client_condition(c, p, effective, on_page)).collect::<Vec<_>>()}),
-        Condition::Any(cs) => json!({"any": cs.iter().map(|c| client_condition(c, p, effective, on_page)).collect::<Vec<_>>()}),
-        Condition::Not(c) => json!({"not": client_condition(c, p, effective, on_page)}),
-        Condition::Test { on: Operand::Question(id), test } if on_page.contains(&id.as_str()) => {
-            match test {
-                Test::In(v) => json!({"question": id, "in": v}),
-                Test::NotIn(v) => json!({"question": id, "not_in": v}),
-                Test::Answered(b) => json!({"question": id, "answered": b}),
-                Test::Range { min, max } => json!({"question": id, "min": min, "max": max}),
-            }
+        Condition::All(cs) => {
+            json!({"all": cs.iter().map(|c| client_condition(c, p, effective, on_page)).collect::<Vec<_>>()})
         }
+        Condition::Any(cs) => {
+            json!({"any": cs.iter().map(|c| client_condition(c, p, effective, on_page)).collect::<Vec<_>>()})
+        }
+        Condition::Not(c) => json!({"not": client_condition(c, p, effective, on_page)}),
+        Condition::Test {
+            on: Operand::Question(id),
+            test,
+        } if on_page.contains(&id.as_str()) => match test {
+            Test::In(v) => json!({"question": id, "in": v}),
+            Test::NotIn(v) => json!({"question": id, "not_in": v}),
+            Test::Answered(b) => json!({"question": id, "answered": b}),
+            Test::Range { min, max } => json!({"question": id, "min": min, "max": max}),
+        },
         other => {
             // Evaluate the leaf alone on what the server knows.
             let probe = Condition::All(vec![other.clone()]);
             let known = probe.eval(&|op: &Operand| match op {
-                Operand::Question(id) => effective.get(id).map(crate::survey::condition::Value::Answer),
+                Operand::Question(id) => effective
+                    .get(id)
+                    .map(crate::survey::condition::Value::Answer),
                 Operand::Context(r) => p.ctx.lookup(r),
             });
             json!({ "known": known })
@@ -254,7 +275,9 @@ fn control(q: &Question, current: Option<&Answer>, p: &PageInput<'_>) -> Control
         QuestionKind::SingleChoice { .. } | QuestionKind::MultipleChoice { .. } => {
             let picked: Vec<&str> = current.map(|a| a.values()).unwrap_or_default();
             let other_value = match current {
-                Some(Answer::Choice { other: Some(o), .. } | Answer::Choices { other: Some(o), .. }) => o.clone(),
+                Some(
+                    Answer::Choice { other: Some(o), .. } | Answer::Choices { other: Some(o), .. },
+                ) => o.clone(),
                 _ => String::new(),
             };
             let options = p
@@ -278,7 +301,9 @@ fn control(q: &Question, current: Option<&Answer>, p: &PageInput<'_>) -> Control
                 other,
             }
         }
-        QuestionKind::Rating { scale: Scale::Likert5 } => {
+        QuestionKind::Rating {
+            scale: Scale::Likert5,
+        } => {
             let value = current.and_then(Answer::as_number).map(|n| n as u32);
             Control::Scale {
                 options: (1..=5)
@@ -292,21 +317,41 @@ fn control(q: &Question, current: Option<&Answer>, p: &PageInput<'_>) -> Control
                 high: String::new(),
             }
         }
-        QuestionKind::Rating { scale: Scale::Score100 } => Control::Number {
-            value: current.and_then(Answer::as_number).map(|n| n.to_string()).unwrap_or_default(),
+        QuestionKind::Rating {
+            scale: Scale::Score100,
+        } => Control::Number {
+            value: current
+                .and_then(Answer::as_number)
+                .map(|n| n.to_string())
+                .unwrap_or_default(),
             unit: String::new(),
             min: t("scale-score100-low"),
             max: t("scale-score100-high"),
             integer: true,
         },
-        QuestionKind::Number { unit, min, max, integer } => Control::Number {
-            value: current.and_then(Answer::as_number).map(fmt_number).unwrap_or_default(),
-            unit: unit.as_ref().map(|u| t(&format!("unit-{u}"))).unwrap_or_default(),
+        QuestionKind::Number {
+            unit,
+            min,
+            max,
+            integer,
+        } => Control::Number {
+            value: current
+                .and_then(Answer::as_number)
+                .map(fmt_number)
+                .unwrap_or_default(),
+            unit: unit
+                .as_ref()
+                .map(|u| t(&format!("unit-{u}")))
+                .unwrap_or_default(),
             min: min.map(fmt_number).unwrap_or_default(),
             max: max.map(fmt_number).unwrap_or_default(),
             integer: *integer,
         },
-        QuestionKind::Text { multiline, max_length, .. } => Control::Text {
+        QuestionKind::Text {
+            multiline,
+            max_length,
+            ..
+        } => Control::Text {
             value: match current {
                 Some(Answer::Text(s)) => s.clone(),
                 _ => String::new(),
@@ -329,7 +374,11 @@ fn control(q: &Question, current: Option<&Answer>, p: &PageInput<'_>) -> Control
                 months: (1..=12)
                     .map(|m| Opt {
                         value: m.to_string(),
-                        label: p.i18n.format_with(p.lang, "web-month", &[("month".into(), m.to_string())]),
+                        label: p.i18n.format_with(
+                            p.lang,
+                            "web-month",
+                            &[("month".into(), m.to_string())],
+                        ),
                         checked: picked.is_some_and(|x| x.month == m),
                     })
                     .collect(),
@@ -339,9 +388,11 @@ fn control(q: &Question, current: Option<&Answer>, p: &PageInput<'_>) -> Control
         }
         QuestionKind::Region => {
             let (prov, city, county) = match current {
-                Some(Answer::Region { province, city, county }) => {
-                    (province.as_str(), city.as_deref().unwrap_or(""), *county)
-                }
+                Some(Answer::Region {
+                    province,
+                    city,
+                    county,
+                }) => (province.as_str(), city.as_deref().unwrap_or(""), *county),
                 _ => ("", "", false),
             };
             let name = |zh: &str, en: &str| match p.lang {
@@ -423,6 +474,11 @@ fn month_span(min: Option<MonthBound>, max: Option<MonthBound>, p: &PageInput<'_
 }
 
 /// The survey's title, in the respondent's language.
-pub fn survey_title(i18n: &Localizer, lang: Lang, engine: &Engine<'_>, args: &[(String, PipeValue)]) -> String {
+pub fn survey_title(
+    i18n: &Localizer,
+    lang: Lang,
+    engine: &Engine<'_>,
+    args: &[(String, PipeValue)],
+) -> String {
     i18n.format_piped(lang, &engine.survey.title_key(), args)
 }
