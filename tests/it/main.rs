@@ -2,6 +2,9 @@
 #[macro_use]
 pub mod common;
 
+mod app;
 mod questionnaires;
+mod roster;
 mod store;
 mod survey;
+mod web;
