@@ -1,5 +1,6 @@
 //! gradtrace: graduate employment-quality tracking. Survey definitions drive a web form and a
 //! chat-bot over one answer store; reminders, liaison dashboards and indicators sit on top.
+pub mod bot;
 pub mod config;
 pub mod error;
 pub mod store;
