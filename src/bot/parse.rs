@@ -246,8 +246,8 @@ fn position(token: &str, count: usize) -> Option<Result<usize, Reason>> {
     Some(Ok(n))
 }
 
-/// Matches the reply against the labels: equal, then a unique prefix, then a unique part of a
-/// label, then a unique label inside the reply ("我在北京工作" → 北京).
+/// Matches the reply against the labels: equal, then a unique prefix or part of a label, then
+/// a unique label inside the reply ("我在北京工作" → 北京).
 fn match_label(reply: &str, options: &[ChoiceOption]) -> Result<String, Reason> {
     let r = squash(reply);
     if r.is_empty() {
@@ -260,10 +260,11 @@ fn match_label(reply: &str, options: &[ChoiceOption]) -> Result<String, Reason> 
         l
     };
     type Test = fn(&str, &str) -> bool;
-    let tests: [Test; 4] = [
+    let tests: [Test; 3] = [
         |r, l| r == l,
-        |r, l| l.starts_with(r),
-        |r, l| r.chars().count() >= 2 && l.contains(r),
+        // A prefix or a part of a label are one tier: "study" fits "Study abroad" and
+        // "Further study" alike, so it is ambiguous.
+        |r, l| l.starts_with(r) || (r.chars().count() >= 2 && l.contains(r)),
         |r, l| l.chars().count() >= 2 && r.contains(l),
     ];
     for test in tests {
@@ -598,7 +599,8 @@ fn chinese_amount(t: &str) -> Result<i128, Reason> {
             _ => {
                 let p = pending.take().unwrap_or(0);
                 let value = section + p;
-                if value == 0 && total == 0 {
+                // "万" alone or "八万万": a big unit needs a count of its own.
+                if value == 0 {
                     return Err(Reason::NotANumber);
                 }
                 if unit == 100_000_000 {

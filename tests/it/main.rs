@@ -2,4 +2,5 @@
 #[macro_use]
 pub mod common;
 
+mod bot;
 mod store;

@@ -214,14 +214,20 @@ fn message_kind(m: &Message) -> InboundKind {
     let Some(text) = m.text.as_deref().map(str::trim) else {
         return InboundKind::Other("non-text message".into());
     };
-    // `/start`, `/start CODE`, `/start@OurBot CODE`.
+    // `/start`, `/start CODE`, `/start@OurBot CODE` (but not `/startle`).
     if let Some(rest) = text.strip_prefix("/start") {
-        let rest = rest.strip_prefix('@').map_or(rest, |r| {
-            r.split_once(char::is_whitespace)
-                .map_or("", |(_, tail)| tail)
-        });
-        if rest.is_empty() || rest.starts_with(char::is_whitespace) {
-            let payload = rest.trim();
+        let payload = if let Some(addressed) = rest.strip_prefix('@') {
+            Some(
+                addressed
+                    .split_once(char::is_whitespace)
+                    .map_or("", |(_, tail)| tail),
+            )
+        } else if rest.is_empty() || rest.starts_with(char::is_whitespace) {
+            Some(rest)
+        } else {
+            None
+        };
+        if let Some(payload) = payload.map(str::trim) {
             return InboundKind::Start {
                 payload: (!payload.is_empty()).then(|| payload.to_string()),
             };

@@ -4,6 +4,7 @@
 use aes::cipher::{BlockDecryptMut, BlockEncryptMut, KeyIvInit, block_padding::NoPadding};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use futures::future::BoxFuture;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -36,6 +37,15 @@ pub fn signature(parts: &[&str]) -> String {
     super::hex(&h.finalize())
 }
 
+/// EncodingAESKeys are generated with arbitrary bits in their last character, which a strict
+/// Base64 decoder refuses; WeChat's own SDKs ignore them.
+const KEY_B64: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    GeneralPurposeConfig::new()
+        .with_decode_allow_trailing_bits(true)
+        .with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
+
 /// An AES-256 key from a 43-character EncodingAESKey.
 #[derive(Clone)]
 pub struct AesKey([u8; 32]);
@@ -57,8 +67,8 @@ impl AesKey {
                 "a valid WECHAT_AES_KEY (43 letters and digits)",
             ));
         }
-        let bytes = B64
-            .decode(format!("{k}="))
+        let bytes = KEY_B64
+            .decode(k)
             .map_err(|_| BotError::NotConfigured("a valid WECHAT_AES_KEY (Base64)"))?;
         let key: [u8; 32] = bytes
             .try_into()
