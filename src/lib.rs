@@ -4,5 +4,7 @@ pub mod bot;
 pub mod config;
 pub mod error;
 pub mod store;
+pub mod survey;
+pub mod wave;
 
 pub use error::{Error, Result};

@@ -4,3 +4,4 @@ pub mod common;
 
 mod bot;
 mod store;
+mod survey;
