@@ -33,4 +33,10 @@ pub enum Error {
     LinkExpired,
     #[error("redis: {0}")]
     Redis(#[from] redis::RedisError),
+    /// The survey definitions could not be loaded (one `FILE:LINE: message` per line).
+    #[error("survey definitions:\n{0}")]
+    Survey(#[from] crate::survey::LoadError),
+    /// The translations could not be loaded.
+    #[error("translations:\n{0}")]
+    Locale(String),
 }

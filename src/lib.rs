@@ -1,8 +1,11 @@
 //! gradtrace: graduate employment-quality tracking. Survey definitions drive a web form and a
 //! chat-bot over one answer store; reminders, liaison dashboards and indicators sit on top.
 pub mod bot;
+pub mod clock;
 pub mod config;
 pub mod error;
+pub mod respond;
+pub mod i18n;
 pub mod store;
 pub mod survey;
 pub mod wave;

@@ -201,7 +201,9 @@ pub enum ChoiceSource {
 }
 
 /// A rating scale.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Scale {
     /// 1–5, labels `scale-likert5-1` … `scale-likert5-5`.

@@ -1,5 +1,7 @@
 //! The survey language: loading definitions, the answer engine, translations and the checker.
+mod check;
 mod engine;
+mod i18n;
 mod props;
 
 use std::path::{Path, PathBuf};
