@@ -15,7 +15,8 @@ use axum::body::Bytes;
 use axum::http::{HeaderMap, Method, Uri};
 use axum::response::IntoResponse;
 use gradtrace::bot::adapters::wechat::{self, AesKey};
-use gradtrace::bot::{BotConfig, Channel, Choice, Clock, InboundRequest, OutboundMessage};
+use gradtrace::bot::{BotConfig, Channel, Choice, InboundRequest, OutboundMessage};
+use gradtrace::clock::SystemClock;
 
 const TOKEN: &str = "bench-token";
 const AES_KEY: &str = "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR";
@@ -80,7 +81,7 @@ fn question() -> OutboundMessage {
 /// Serves the adapter alone on a loopback port.
 async fn serve_adapter(cfg: BotConfig) -> String {
     let wx = Arc::new(
-        wechat::WeChat::new(&cfg, Clock::system(), reqwest::Client::new()).expect("adapter"),
+        wechat::WeChat::new(&cfg, Arc::new(SystemClock), reqwest::Client::new()).expect("adapter"),
     );
     let q = Arc::new(question());
     let app = axum::Router::new().route(
@@ -291,12 +292,7 @@ async fn run(opts: Options) {
         opts.messages as f64 / elapsed.as_secs_f64(),
         percentile(&latencies, 0.50).as_secs_f64() * 1e3,
         percentile(&latencies, 0.99).as_secs_f64() * 1e3,
-        latencies
-            .last()
-            .copied()
-            .unwrap_or_default()
-            .as_secs_f64()
-            * 1e3,
+        latencies.last().copied().unwrap_or_default().as_secs_f64() * 1e3,
         failures,
         elapsed.as_secs_f64()
     );

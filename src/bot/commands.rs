@@ -1,22 +1,6 @@
 //! The chat commands, in Chinese and English: help, back, skip, language, web link, stop
 //! (which the conversation confirms before acting) and restart.
-
-/// A language the bot can switch to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    Zh,
-    En,
-}
-
-impl Lang {
-    /// The locale tag used by the translations.
-    pub fn tag(self) -> &'static str {
-        match self {
-            Lang::Zh => "zh-CN",
-            Lang::En => "en",
-        }
-    }
-}
+use crate::i18n::Lang;
 
 /// What the user asked the bot to do instead of answering.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,11 +62,11 @@ const WORDS: &[(&str, Command)] = &[
     ("en", Command::Language(Some(Lang::En))),
     ("英文", Command::Language(Some(Lang::En))),
     ("英语", Command::Language(Some(Lang::En))),
-    ("中文", Command::Language(Some(Lang::Zh))),
-    ("chinese", Command::Language(Some(Lang::Zh))),
-    ("简体中文", Command::Language(Some(Lang::Zh))),
-    ("汉语", Command::Language(Some(Lang::Zh))),
-    ("zh", Command::Language(Some(Lang::Zh))),
+    ("中文", Command::Language(Some(Lang::ZhCn))),
+    ("chinese", Command::Language(Some(Lang::ZhCn))),
+    ("简体中文", Command::Language(Some(Lang::ZhCn))),
+    ("汉语", Command::Language(Some(Lang::ZhCn))),
+    ("zh", Command::Language(Some(Lang::ZhCn))),
     ("web", Command::Web),
     ("link", Command::Web),
     ("web link", Command::Web),

@@ -7,9 +7,7 @@ pub mod config;
 pub mod outbound;
 pub mod parse;
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
-
+pub use crate::clock::Clock;
 pub use adapters::{
     Channel, HttpReply, Inbound, InboundKind, InboundRequest, Platform, ReplyContext, SendReceipt,
 };
@@ -106,55 +104,7 @@ impl BotError {
     }
 }
 
-/// The bot's clock in Unix seconds. Injectable so tests can use the platforms' old test vectors
-/// and check the staleness window.
-#[derive(Clone)]
-pub struct Clock(ClockSource);
-
-#[derive(Clone)]
-enum ClockSource {
-    System,
-    Fixed(Arc<AtomicI64>),
-}
-
-impl Clock {
-    /// The machine's clock.
-    pub fn system() -> Clock {
-        Clock(ClockSource::System)
-    }
-
-    /// A clock standing still at `unix_secs` until `set` moves it.
-    pub fn fixed(unix_secs: i64) -> Clock {
-        Clock(ClockSource::Fixed(Arc::new(AtomicI64::new(unix_secs))))
-    }
-
-    /// Moves a fixed clock (no effect on the system clock).
-    pub fn set(&self, unix_secs: i64) {
-        if let ClockSource::Fixed(t) = &self.0 {
-            t.store(unix_secs, Ordering::SeqCst);
-        }
-    }
-
-    /// Now, in Unix seconds.
-    pub fn now(&self) -> i64 {
-        match &self.0 {
-            ClockSource::System => chrono::Utc::now().timestamp(),
-            ClockSource::Fixed(t) => t.load(Ordering::SeqCst),
-        }
-    }
-}
-
-impl Default for Clock {
-    fn default() -> Self {
-        Clock::system()
-    }
-}
-
-impl std::fmt::Debug for Clock {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.0 {
-            ClockSource::System => f.write_str("Clock::system"),
-            ClockSource::Fixed(t) => write!(f, "Clock::fixed({})", t.load(Ordering::SeqCst)),
-        }
-    }
+/// Now, in Unix seconds, as the platforms count time.
+pub(crate) fn unix_now(clock: &dyn Clock) -> i64 {
+    clock.now().timestamp()
 }

@@ -2,29 +2,50 @@
 //! text, "8k", "八千", "1.2万", "2025年7月", "是") turned into a typed answer, or the reason it
 //! could not be. Pure: no I/O, no clock; the survey engine validates bounds afterwards.
 use super::commands::{Command, parse_command};
+use crate::i18n::{Lang, Localizer};
+use crate::survey::def::{Question, QuestionKind, YearMonth};
+use crate::survey::{Answer, ChoiceOption};
 
 /// One option of a choice question: its id and its labels (in every language the user may
-/// type in, so "Employed" and "就业" both match).
+/// type in, so "Employed" and "已就业" both match).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChoiceOption {
+pub struct LabelledOption {
     pub id: String,
     pub labels: Vec<String>,
 }
 
-impl ChoiceOption {
-    pub fn new(id: &str, labels: &[&str]) -> ChoiceOption {
-        ChoiceOption {
+impl LabelledOption {
+    pub fn new(id: &str, labels: &[&str]) -> LabelledOption {
+        LabelledOption {
             id: id.to_string(),
             labels: labels.iter().map(|l| l.to_string()).collect(),
         }
+    }
+
+    /// The engine's options with their labels in `langs` (the user's language first).
+    pub fn from_survey(
+        options: &[ChoiceOption],
+        localizer: &Localizer,
+        langs: &[Lang],
+    ) -> Vec<LabelledOption> {
+        options
+            .iter()
+            .map(|o| LabelledOption {
+                id: o.id.clone(),
+                labels: langs
+                    .iter()
+                    .map(|l| localizer.format(*l, &o.label_key, None))
+                    .collect(),
+            })
+            .collect()
     }
 }
 
 /// What the current question expects.
 #[derive(Debug, Clone, Copy)]
 pub enum Expect<'a> {
-    Single(&'a [ChoiceOption]),
-    Multiple(&'a [ChoiceOption]),
+    Single(&'a [LabelledOption]),
+    Multiple(&'a [LabelledOption]),
     /// An integer scale: likert5 (1–5), score100 (0–100).
     Rating {
         min: i64,
@@ -36,6 +57,28 @@ pub enum Expect<'a> {
     Text,
 }
 
+impl<'a> Expect<'a> {
+    /// What a survey question expects; `options` are its labelled options (choice kinds).
+    /// None for a region, which the conversation asks as a province list, then a city list.
+    pub fn for_question(q: &Question, options: &'a [LabelledOption]) -> Option<Expect<'a>> {
+        Some(match &q.kind {
+            QuestionKind::SingleChoice { .. } => Expect::Single(options),
+            QuestionKind::MultipleChoice { .. } => Expect::Multiple(options),
+            QuestionKind::Rating { scale } => {
+                let (min, max) = scale.range();
+                Expect::Rating {
+                    min: i64::from(min),
+                    max: i64::from(max),
+                }
+            }
+            QuestionKind::Number { .. } => Expect::Number,
+            QuestionKind::Text { .. } => Expect::Text,
+            QuestionKind::YearMonth { .. } => Expect::YearMonth,
+            QuestionKind::Region => return None,
+        })
+    }
+}
+
 /// A typed answer.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reply {
@@ -43,29 +86,30 @@ pub enum Reply {
     Choices(Vec<String>),
     Rating(i64),
     Number(f64),
-    YearMonth { year: i32, month: u32 },
+    YearMonth(YearMonth),
     YesNo(bool),
     Text(String),
 }
 
 impl Reply {
-    /// The answer as the response store keeps it (`docs/survey-format.md`).
-    pub fn to_json(&self) -> serde_json::Value {
-        use serde_json::json;
-        match self {
-            Reply::Choice(c) => json!({"choice": c}),
-            Reply::Choices(c) => json!({"choices": c}),
-            Reply::Rating(r) => json!({"rating": r}),
-            Reply::Number(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => {
-                json!({"number": *n as i64})
-            }
-            Reply::Number(n) => json!({"number": n}),
-            Reply::YearMonth { year, month } => {
-                json!({"year_month": format!("{year:04}-{month:02}")})
-            }
-            Reply::YesNo(b) => json!({"yes": b}),
-            Reply::Text(t) => json!({"text": t}),
-        }
+    /// The survey answer (bounds, picks and lengths are checked by the engine); None for a
+    /// yes/no, which confirms a bot step rather than answering a question.
+    pub fn into_answer(self) -> Option<Answer> {
+        Some(match self {
+            Reply::Choice(c) => Answer::Choice {
+                choice: c,
+                other: None,
+            },
+            Reply::Choices(c) => Answer::Choices {
+                choices: c,
+                other: None,
+            },
+            Reply::Rating(r) => Answer::Rating(u32::try_from(r).ok()?),
+            Reply::Number(n) => Answer::Number(n),
+            Reply::YearMonth(m) => Answer::YearMonth(m),
+            Reply::Text(t) => Answer::Text(t),
+            Reply::YesNo(_) => return None,
+        })
     }
 }
 
@@ -171,9 +215,7 @@ pub fn parse_reply(text: &str, expect: Expect<'_>) -> Result<Reply, Reason> {
         Expect::Multiple(options) => parse_multiple(&n, options).map(Reply::Choices),
         Expect::Rating { min, max } => parse_rating(&n, min, max).map(Reply::Rating),
         Expect::Number => parse_number(&n).map(Reply::Number),
-        Expect::YearMonth => {
-            parse_year_month(&n).map(|(year, month)| Reply::YearMonth { year, month })
-        }
+        Expect::YearMonth => parse_year_month(&n).map(Reply::YearMonth),
         Expect::YesNo => parse_yes_no(&n).map(Reply::YesNo),
         Expect::Text => Ok(Reply::Text(text.trim().to_string())),
     }
@@ -248,12 +290,12 @@ fn position(token: &str, count: usize) -> Option<Result<usize, Reason>> {
 
 /// Matches the reply against the labels: equal, then a unique prefix or part of a label, then
 /// a unique label inside the reply ("我在北京工作" → 北京).
-fn match_label(reply: &str, options: &[ChoiceOption]) -> Result<String, Reason> {
+fn match_label(reply: &str, options: &[LabelledOption]) -> Result<String, Reason> {
     let r = squash(reply);
     if r.is_empty() {
         return Err(Reason::NoMatch);
     }
-    let labels = |o: &ChoiceOption| -> Vec<String> {
+    let labels = |o: &LabelledOption| -> Vec<String> {
         let mut l: Vec<String> = o.labels.iter().map(|l| squash(l)).collect();
         l.push(squash(&o.id));
         l.retain(|s| !s.is_empty());
@@ -268,7 +310,7 @@ fn match_label(reply: &str, options: &[ChoiceOption]) -> Result<String, Reason> 
         |r, l| l.chars().count() >= 2 && r.contains(l),
     ];
     for test in tests {
-        let hits: Vec<&ChoiceOption> = options
+        let hits: Vec<&LabelledOption> = options
             .iter()
             .filter(|o| labels(o).iter().any(|l| test(&r, l)))
             .collect();
@@ -287,7 +329,7 @@ fn match_label(reply: &str, options: &[ChoiceOption]) -> Result<String, Reason> 
 
 /// One option from a reply: a label match wins (labels may be numbers themselves), then a
 /// position, then a partial label match.
-fn resolve_one(token: &str, options: &[ChoiceOption]) -> Result<String, Reason> {
+fn resolve_one(token: &str, options: &[LabelledOption]) -> Result<String, Reason> {
     let r = squash(token);
     if let Some(o) = options
         .iter()
@@ -301,7 +343,7 @@ fn resolve_one(token: &str, options: &[ChoiceOption]) -> Result<String, Reason> 
     match_label(token, options)
 }
 
-fn parse_single(n: &str, options: &[ChoiceOption]) -> Result<String, Reason> {
+fn parse_single(n: &str, options: &[LabelledOption]) -> Result<String, Reason> {
     match resolve_one(n, options) {
         Ok(id) => Ok(id),
         Err(e) => {
@@ -332,7 +374,7 @@ fn split_picks(n: &str) -> Vec<String> {
         .collect()
 }
 
-fn parse_multiple(n: &str, options: &[ChoiceOption]) -> Result<Vec<String>, Reason> {
+fn parse_multiple(n: &str, options: &[LabelledOption]) -> Result<Vec<String>, Reason> {
     // The whole reply may be one label that contains a separator ("Research / teaching").
     if let Some(o) = options
         .iter()
@@ -366,7 +408,7 @@ fn parse_multiple(n: &str, options: &[ChoiceOption]) -> Result<Vec<String>, Reas
 }
 
 /// One token of a multiple-pick reply: an option, a range "2-4", or letters run together "ace".
-fn resolve_token(token: &str, options: &[ChoiceOption]) -> Result<Vec<String>, Reason> {
+fn resolve_token(token: &str, options: &[LabelledOption]) -> Result<Vec<String>, Reason> {
     if let Some((a, b)) = token.split_once(['-', '~', '～', '–']) {
         if let (Ok(a), Ok(b)) = (a.trim().parse::<usize>(), b.trim().parse::<usize>()) {
             if a == 0 || b > options.len() || a > b {
@@ -669,7 +711,7 @@ fn decimal(s: &str) -> Result<i128, Reason> {
 
 /// "2025-07", "2025.7", "2025/7", "2025年7月", "2025 7", "202507", "07/2025", "25年7月",
 /// "二〇二五年七月", also with a day ("2025-07-01").
-pub fn parse_year_month(text: &str) -> Result<(i32, u32), Reason> {
+pub fn parse_year_month(text: &str) -> Result<YearMonth, Reason> {
     let n = normalize(text);
     // Chinese digits to ASCII, keeping 十 for the month ("十二月").
     let mut s = String::new();
@@ -695,9 +737,9 @@ pub fn parse_year_month(text: &str) -> Result<(i32, u32), Reason> {
         .split(|c: char| !c.is_ascii_digit())
         .filter(|p| !p.is_empty())
         .collect();
-    let ok = |y: i32, m: u32| -> Result<(i32, u32), Reason> {
-        if (1950..=2100).contains(&y) && (1..=12).contains(&m) {
-            Ok((y, m))
+    let ok = |y: i32, m: u32| -> Result<YearMonth, Reason> {
+        if (1950..=2100).contains(&y) {
+            YearMonth::new(y, m).ok_or(Reason::NotAYearMonth)
         } else {
             Err(Reason::NotAYearMonth)
         }

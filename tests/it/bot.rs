@@ -8,16 +8,19 @@ use gradtrace::bot::adapters::wechat::{self, AesKey};
 use gradtrace::bot::adapters::whatsapp::signature_header;
 use gradtrace::bot::adapters::{DeliveryStatus, parse_query};
 use gradtrace::bot::adapters::{Telegram, WeChat, WhatsApp, http_client};
-use gradtrace::bot::commands::{Command, Lang, parse_command};
+use gradtrace::bot::commands::{Command, parse_command};
 use gradtrace::bot::outbound::{self, Template};
 use gradtrace::bot::parse::{
-    ChoiceOption, Expect, Interpretation, Reason, Reply, interpret, parse_number, parse_payload,
+    Expect, Interpretation, LabelledOption, Reason, Reply, interpret, parse_number, parse_payload,
     parse_reply, parse_year_month,
 };
 use gradtrace::bot::{
-    BotConfig, BotError, Channel, Choice, Clock, HttpReply, Inbound, InboundKind, InboundRequest,
+    BotConfig, BotError, Channel, Choice, HttpReply, Inbound, InboundKind, InboundRequest,
     OutboundMessage, Platform, ReplyContext,
 };
+use gradtrace::clock::ManualClock;
+use gradtrace::i18n::Lang;
+use gradtrace::survey::def::YearMonth;
 use serde_json::{Value, json};
 
 // ---------------------------------------------------------------------------------------------
@@ -38,6 +41,17 @@ const RANDOM_1234: [u8; 16] = *b"1234567890123456";
 /// The 407-byte WhatsApp payload of MESSAGING.md §4.2.
 const WA_BODY: &str = r#"{"object":"whatsapp_business_account","entry":[{"id":"WABA_ID","changes":[{"value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550001234","phone_number_id":"PHONE_NUMBER_ID"},"contacts":[{"profile":{"name":"Li Lei"},"wa_id":"8613800138000"}],"messages":[{"from":"8613800138000","id":"wamid.TEST","timestamp":"1700000000","type":"text","text":{"body":"A"}}]},"field":"messages"}]}]}"#;
 const WA_SECRET: &str = "app_secret_123";
+
+/// The clock standing at `unix_secs` (the vectors carry old timestamps).
+fn clock_at(unix_secs: i64) -> Arc<ManualClock> {
+    Arc::new(ManualClock::at(
+        chrono::DateTime::from_timestamp(unix_secs, 0).expect("timestamp"),
+    ))
+}
+
+fn set(clock: &ManualClock, unix_secs: i64) {
+    clock.set(chrono::DateTime::from_timestamp(unix_secs, 0).expect("timestamp"));
+}
 
 fn request(method: Method, query: &str, headers: &[(&str, &str)], body: &[u8]) -> InboundRequest {
     let mut map = HeaderMap::new();
@@ -76,7 +90,7 @@ fn wechat_safe_config(base: &str) -> BotConfig {
 }
 
 fn wechat(cfg: &BotConfig, now: i64) -> WeChat {
-    WeChat::new(cfg, Clock::fixed(now), client()).expect("wechat adapter")
+    WeChat::new(cfg, clock_at(now), client()).expect("wechat adapter")
 }
 
 /// A plaintext-mode POST signed with `token` at `ts`.
@@ -175,7 +189,7 @@ fn wechat_url_verification_echoes_echostr() {
         wechat_token: Some("AAAAA".into()),
         ..BotConfig::default()
     };
-    let wx = WeChat::new(&cfg, Clock::fixed(1714036504 + 30), client()).expect("adapter");
+    let wx = WeChat::new(&cfg, clock_at(1714036504 + 30), client()).expect("adapter");
     let get = request(
         Method::GET,
         "signature=f464b24fc39322e44b38aa78f5edd27bd1441696&echostr=4375120948345356249&timestamp=1714036504&nonce=1514711492",
@@ -191,7 +205,7 @@ fn wechat_url_verification_echoes_echostr() {
         wechat_token: Some("test".into()),
         ..BotConfig::default()
     };
-    let wx = WeChat::new(&cfg, Clock::fixed(1410685589), client()).expect("adapter");
+    let wx = WeChat::new(&cfg, clock_at(1410685589), client()).expect("adapter");
     let good = "signature=f21891de399b4e33a1a93c9a7b8a8fffb5a443ff&timestamp=1410685589&nonce=test&echostr=abc";
     assert!(wx.handshake(&request(Method::GET, good, &[], b"")).is_ok());
     let bad = good.replace("a443ff", "a443fe");
@@ -209,7 +223,7 @@ fn wechat_stale_timestamp_is_rejected_with_configurable_window() {
         wechat_token: Some("test".into()),
         ..BotConfig::default()
     };
-    let clock = Clock::fixed(1410685589 + 301);
+    let clock = clock_at(1410685589 + 301);
     let wx = WeChat::new(&cfg, clock.clone(), client()).expect("adapter");
     let err = wx
         .handshake(&request(Method::GET, query, &[], b""))
@@ -217,20 +231,20 @@ fn wechat_stale_timestamp_is_rejected_with_configurable_window() {
     assert!(matches!(err, BotError::Stale { age_secs: 301 }), "{err:?}");
     assert_eq!(err.status(), 403);
     // From the future too.
-    clock.set(1410685589 - 301);
+    set(&clock, 1410685589 - 301);
     assert!(matches!(
         wx.handshake(&request(Method::GET, query, &[], b"")),
         Err(BotError::Stale { .. })
     ));
     // Inside the window.
-    clock.set(1410685589 + 299);
+    set(&clock, 1410685589 + 299);
     assert!(wx.handshake(&request(Method::GET, query, &[], b"")).is_ok());
     // A wider window accepts what the default refused.
     let wide = BotConfig {
         wechat_max_skew_secs: 3600,
         ..cfg
     };
-    let wx = WeChat::new(&wide, Clock::fixed(1410685589 + 1800), client()).expect("adapter");
+    let wx = WeChat::new(&wide, clock_at(1410685589 + 1800), client()).expect("adapter");
     assert!(wx.handshake(&request(Method::GET, query, &[], b"")).is_ok());
 }
 
@@ -780,7 +794,7 @@ fn telegram(base: &str, now: i64) -> Telegram {
         telegram_api_base: base.into(),
         ..BotConfig::default()
     };
-    Telegram::new(&cfg, Clock::fixed(now), client()).expect("telegram adapter")
+    Telegram::new(&cfg, clock_at(now), client()).expect("telegram adapter")
 }
 
 fn tg_post(body: &str) -> InboundRequest {
@@ -962,7 +976,7 @@ fn whatsapp(base: &str, now: i64, phone_number_id: Option<&str>) -> WhatsApp {
         whatsapp_api_base: base.into(),
         ..BotConfig::default()
     };
-    WhatsApp::new(&cfg, Clock::fixed(now), client()).expect("whatsapp adapter")
+    WhatsApp::new(&cfg, clock_at(now), client()).expect("whatsapp adapter")
 }
 
 fn wa_post(body: &str) -> InboundRequest {
@@ -1454,17 +1468,17 @@ async fn wechat_send_fetches_token_once_and_posts_customer_service_text() {
 #[tokio::test]
 async fn wechat_token_is_refetched_after_expiry_time() {
     let api = wechat_api(&[], 0).await;
-    let clock = Clock::fixed(1700000000);
+    let clock = clock_at(1700000000);
     let wx = WeChat::new(&wechat_config(&api.base), clock.clone(), client()).expect("adapter");
     wx.send("oA", &OutboundMessage::text("1"))
         .await
         .expect("sent");
-    clock.set(1700000000 + 7200 - 301);
+    set(&clock, 1700000000 + 7200 - 301);
     wx.send("oA", &OutboundMessage::text("2"))
         .await
         .expect("sent");
     assert_eq!(api.to("/cgi-bin/token").len(), 1);
-    clock.set(1700000000 + 7200 - 299);
+    set(&clock, 1700000000 + 7200 - 299);
     wx.send("oA", &OutboundMessage::text("3"))
         .await
         .expect("sent");
@@ -1806,18 +1820,18 @@ async fn whatsapp_send_interactive_and_template_outside_the_window() {
 // ---------------------------------------------------------------------------------------------
 // The forgiving reply parser
 
-fn destinations() -> Vec<ChoiceOption> {
+fn destinations() -> Vec<LabelledOption> {
     vec![
-        ChoiceOption::new("employed", &["已就业", "Employed"]),
-        ChoiceOption::new("flexible", &["灵活就业", "Flexible employment"]),
-        ChoiceOption::new("self_employed", &["自主创业", "Self-employed / start-up"]),
-        ChoiceOption::new("further_study", &["国内升学", "Further study at home"]),
-        ChoiceOption::new("study_abroad", &["出国（境）留学", "Study abroad"]),
-        ChoiceOption::new(
+        LabelledOption::new("employed", &["已就业", "Employed"]),
+        LabelledOption::new("flexible", &["灵活就业", "Flexible employment"]),
+        LabelledOption::new("self_employed", &["自主创业", "Self-employed / start-up"]),
+        LabelledOption::new("further_study", &["国内升学", "Further study at home"]),
+        LabelledOption::new("study_abroad", &["出国（境）留学", "Study abroad"]),
+        LabelledOption::new(
             "slow_employment",
             &["慢就业", "Not yet employed (slow employment)"],
         ),
-        ChoiceOption::new("unemployed", &["待就业", "Unemployed"]),
+        LabelledOption::new("unemployed", &["待就业", "Unemployed"]),
     ]
 }
 
@@ -1885,9 +1899,9 @@ fn parser_single_choice_table() {
 #[test]
 fn parser_single_choice_prefers_a_label_that_is_a_number() {
     let opts = vec![
-        ChoiceOption::new("none", &["0"]),
-        ChoiceOption::new("one", &["1"]),
-        ChoiceOption::new("more", &["2次及以上"]),
+        LabelledOption::new("none", &["0"]),
+        LabelledOption::new("one", &["1"]),
+        LabelledOption::new("more", &["2次及以上"]),
     ];
     assert_eq!(
         parse_reply("0", Expect::Single(&opts)),
@@ -1989,8 +2003,10 @@ fn parser_number_table() {
     assert_eq!(parse_number("8000-10000"), Err(Reason::Range));
     assert_eq!(parse_number("8千到1万"), Err(Reason::Range));
     assert_eq!(parse_number(""), Err(Reason::Empty));
-    assert_eq!(Reply::Number(12000.0).to_json(), json!({"number": 12000}));
-    assert_eq!(Reply::Number(0.5).to_json(), json!({"number": 0.5}));
+    let stored =
+        |r: Reply| serde_json::to_value(r.into_answer().expect("an answer")).expect("json");
+    assert_eq!(stored(Reply::Number(12000.0)), json!({"number": 12000}));
+    assert_eq!(stored(Reply::Number(0.5)), json!({"number": 0.5}));
 }
 
 #[test]
@@ -2011,7 +2027,12 @@ fn parser_year_month_table() {
         ("２０２５－０７", (2025, 7)),
     ];
     for (input, want) in cases {
-        assert_eq!(parse_year_month(input), Ok(*want), "input {input:?}");
+        let (year, month) = *want;
+        assert_eq!(
+            parse_year_month(input),
+            Ok(YearMonth { year, month }),
+            "input {input:?}"
+        );
     }
     for bad in ["2025-13", "2025", "7月", "1800-01", "next year", "2025-00"] {
         assert_eq!(
@@ -2021,7 +2042,8 @@ fn parser_year_month_table() {
         );
     }
     assert_eq!(
-        parse_reply("2025.7", Expect::YearMonth).map(|r| r.to_json()),
+        parse_reply("2025.7", Expect::YearMonth)
+            .map(|r| serde_json::to_value(r.into_answer()).expect("json")),
         Ok(json!({"year_month": "2025-07"}))
     );
 }
@@ -2114,7 +2136,7 @@ fn commands_in_both_languages() {
         ("language", Command::Language(None)),
         ("语言", Command::Language(None)),
         ("English", Command::Language(Some(Lang::En))),
-        ("中文", Command::Language(Some(Lang::Zh))),
+        ("中文", Command::Language(Some(Lang::ZhCn))),
         ("web", Command::Web),
         ("网页", Command::Web),
         ("stop", Command::Stop),
@@ -2138,7 +2160,6 @@ fn commands_in_both_languages() {
     for not in ["2", "已就业", "helpful", "stop it now", "8000"] {
         assert!(parse_command(not).is_none(), "{not:?}");
     }
-    assert_eq!(Lang::Zh.tag(), "zh-CN");
 }
 
 #[test]
@@ -2173,4 +2194,83 @@ fn weak_opt_out_letters_yield_to_valid_answers() {
         Interpretation::Invalid(Reason::NoSuchOption { given: 9, count: 7 })
     );
     assert_eq!(Reason::NotANumber.message_id(), "bot-invalid-number");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The parser over the real survey engine (fixture `graduation` survey, zh-CN and en labels)
+
+#[test]
+fn typed_chat_replies_complete_the_graduation_survey_through_the_engine() {
+    use gradtrace::i18n::Localizer;
+    use gradtrace::survey::{Answer, Answers, Context, Engine};
+
+    let catalog = super::survey::catalog();
+    let localizer = Localizer::load(&super::survey::fixtures().join("surveys/locales"))
+        .expect("fixture locales");
+    let survey = catalog.survey("graduation").expect("graduation survey");
+    let engine = Engine::new(&catalog, survey);
+    let ctx = Context::new(chrono::NaiveDate::from_ymd_opt(2026, 3, 15).expect("date"));
+    let mut answers = Answers::default();
+
+    // What a graduate types, question by question, in the order the engine asks.
+    let script: &[(&str, &str)] = &[
+        ("destination_type", "单位就业"),
+        ("status_date", "2025年7月"),
+        ("agreement", "1"),
+        ("employer_name", "深圳某科技有限公司"),
+        ("employer_type", "民营"),
+        ("monthly_salary", "1.2万"),
+        ("job_search_months", "三"),
+        ("channels", "校园招聘会、Online"),
+        ("comments", "希望多组织校园招聘会"),
+    ];
+    let mut script = script.iter();
+    while let Some(q) = engine.next_unanswered(&ctx, &answers) {
+        let options =
+            LabelledOption::from_survey(&engine.options(q), &localizer, &[Lang::ZhCn, Lang::En]);
+        let answer = match Expect::for_question(q, &options) {
+            Some(expect) => {
+                let (qid, typed) = script.next().expect("a scripted reply");
+                assert_eq!(*qid, q.id, "the engine asks in order");
+                match interpret(typed, Some(expect)) {
+                    Interpretation::Answer(reply) => reply.into_answer().expect("an answer"),
+                    other => panic!("{typed:?} for {qid}: {other:?}"),
+                }
+            }
+            // Regions are asked as a province list, then a city list.
+            None => Answer::Region {
+                province: "44".into(),
+                city: Some("4403".into()),
+                county: false,
+            },
+        };
+        answers = engine
+            .answer_question(&ctx, &answers, &q.id, answer)
+            .unwrap_or_else(|e| panic!("{} refused: {e:?}", q.id));
+    }
+    assert!(script.next().is_none(), "every scripted reply was used");
+    let stored = serde_json::to_value(&answers).expect("json");
+    assert_eq!(stored["destination_type"], json!({"choice": "employed"}));
+    assert_eq!(stored["status_date"], json!({"year_month": "2025-07"}));
+    assert_eq!(stored["agreement"], json!({"choice": "yes"}));
+    assert_eq!(stored["employer_type"], json!({"choice": "private"}));
+    assert_eq!(stored["monthly_salary"], json!({"number": 12000}));
+    assert_eq!(stored["job_search_months"], json!({"number": 3}));
+    assert_eq!(
+        stored["channels"],
+        json!({"choices": ["campus_fair", "online"]})
+    );
+
+    // A parsed reply the engine refuses (below the salary minimum) is not merged.
+    let salary = interpret("八十", Some(Expect::Number));
+    let Interpretation::Answer(reply) = salary else {
+        panic!("八十 is a number: {salary:?}")
+    };
+    let refused = engine.answer_question(
+        &ctx,
+        &answers,
+        "monthly_salary",
+        reply.into_answer().expect("answer"),
+    );
+    assert!(refused.is_err());
 }

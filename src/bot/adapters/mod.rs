@@ -39,6 +39,16 @@ impl Platform {
     }
 }
 
+impl From<Platform> for crate::store::responses::Channel {
+    fn from(p: Platform) -> Self {
+        match p {
+            Platform::WeChat => crate::store::responses::Channel::Wechat,
+            Platform::Telegram => crate::store::responses::Channel::Telegram,
+            Platform::WhatsApp => crate::store::responses::Channel::Whatsapp,
+        }
+    }
+}
+
 impl std::fmt::Display for Platform {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

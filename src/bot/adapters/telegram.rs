@@ -10,7 +10,9 @@ use super::{
     json_error, read_json, secret_eq,
 };
 use crate::bot::outbound::{self, OutboundMessage};
-use crate::bot::{BotConfig, BotError, Clock};
+use std::sync::Arc;
+
+use crate::bot::{BotConfig, BotError, Clock, unix_now};
 
 /// The header Telegram sets to the `secret_token` given in setWebhook.
 pub const SECRET_HEADER: &str = "x-telegram-bot-api-secret-token";
@@ -73,12 +75,16 @@ pub struct Telegram {
     bot_token: Option<String>,
     secret_token: String,
     api_base: String,
-    clock: Clock,
+    clock: Arc<dyn Clock>,
     http: reqwest::Client,
 }
 
 impl Telegram {
-    pub fn new(cfg: &BotConfig, clock: Clock, http: reqwest::Client) -> Result<Telegram, BotError> {
+    pub fn new(
+        cfg: &BotConfig,
+        clock: Arc<dyn Clock>,
+        http: reqwest::Client,
+    ) -> Result<Telegram, BotError> {
         let secret_token = cfg
             .telegram_secret_token
             .clone()
@@ -175,7 +181,7 @@ impl Telegram {
             };
             let user = chat.map(|(id, _)| id).unwrap_or(q.from.id);
             // A button press carries no time of its own.
-            (user, kind, self.clock.now())
+            (user, kind, unix_now(self.clock.as_ref()))
         } else if let Some(m) = update.edited_message {
             (
                 m.chat.id,
@@ -189,7 +195,11 @@ impl Telegram {
             };
             (c.chat.id, kind, c.date)
         } else {
-            (0, InboundKind::Other("update".into()), self.clock.now())
+            (
+                0,
+                InboundKind::Other("update".into()),
+                unix_now(self.clock.as_ref()),
+            )
         };
         Inbound {
             platform: Platform::Telegram,

@@ -15,7 +15,9 @@ use super::{
     read_json, secret_eq,
 };
 use crate::bot::outbound::{self, OutboundMessage};
-use crate::bot::{BotConfig, BotError, Clock};
+use std::sync::Arc;
+
+use crate::bot::{BotConfig, BotError, Clock, unix_now};
 
 type Aes256CbcEnc = cbc::Encryptor<aes::Aes256>;
 type Aes256CbcDec = cbc::Decryptor<aes::Aes256>;
@@ -310,13 +312,17 @@ pub struct WeChat {
     menu_messages: bool,
     api_base: String,
     token_endpoint: TokenEndpoint,
-    clock: Clock,
+    clock: Arc<dyn Clock>,
     http: reqwest::Client,
     access: tokio::sync::Mutex<Option<CachedToken>>,
 }
 
 impl WeChat {
-    pub fn new(cfg: &BotConfig, clock: Clock, http: reqwest::Client) -> Result<WeChat, BotError> {
+    pub fn new(
+        cfg: &BotConfig,
+        clock: Arc<dyn Clock>,
+        http: reqwest::Client,
+    ) -> Result<WeChat, BotError> {
         let token = cfg
             .wechat_token
             .clone()
@@ -375,7 +381,7 @@ impl WeChat {
         let t: i64 = ts
             .parse()
             .map_err(|_| BotError::Malformed("timestamp is not an integer".into()))?;
-        let age = self.clock.now() - t;
+        let age = unix_now(self.clock.as_ref()) - t;
         if age.abs() > self.max_skew {
             return Err(BotError::Stale { age_secs: age });
         }
@@ -432,7 +438,7 @@ impl WeChat {
     /// One fetch at a time: concurrent senders wait for it instead of invalidating each other.
     async fn access_token(&self, force: bool) -> Result<String, BotError> {
         let mut cached = self.access.lock().await;
-        let now = self.clock.now();
+        let now = unix_now(self.clock.as_ref());
         if !force {
             if let Some(c) = cached.as_ref().filter(|c| c.expires_at > now) {
                 return Ok(c.token.clone());
@@ -535,7 +541,7 @@ impl WeChat {
         let mut parts = outbound::wechat_texts(msg).into_iter();
         let first = parts.next().unwrap_or_default();
         let rest: Vec<String> = parts.collect();
-        let now = self.clock.now();
+        let now = unix_now(self.clock.as_ref());
         let xml = text_reply_xml(&inbound.user_id, account, now, &first);
         let body = match key_index.and_then(|i| self.keys.get(i)) {
             Some(key) => {

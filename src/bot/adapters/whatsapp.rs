@@ -12,7 +12,9 @@ use super::{
     ReplyContext, SendReceipt, json_error, read_json, secret_eq,
 };
 use crate::bot::outbound::{self, OutboundMessage};
-use crate::bot::{BotConfig, BotError, Clock};
+use std::sync::Arc;
+
+use crate::bot::{BotConfig, BotError, Clock, unix_now};
 
 /// The header carrying `sha256=<hex HMAC-SHA256(app secret, raw body)>`.
 pub const SIGNATURE_HEADER: &str = "x-hub-signature-256";
@@ -143,12 +145,16 @@ pub struct WhatsApp {
     access_token: Option<String>,
     phone_number_id: Option<String>,
     api_base: String,
-    clock: Clock,
+    clock: Arc<dyn Clock>,
     http: reqwest::Client,
 }
 
 impl WhatsApp {
-    pub fn new(cfg: &BotConfig, clock: Clock, http: reqwest::Client) -> Result<WhatsApp, BotError> {
+    pub fn new(
+        cfg: &BotConfig,
+        clock: Arc<dyn Clock>,
+        http: reqwest::Client,
+    ) -> Result<WhatsApp, BotError> {
         let app_secret = cfg
             .whatsapp_app_secret
             .clone()
@@ -207,7 +213,7 @@ impl WhatsApp {
     /// Whether free-form messages may go to a user who last wrote at `last` (unknown = open;
     /// the platform's 131047 answer then tells).
     pub fn window_open(&self, last: Option<i64>) -> bool {
-        last.is_none_or(|t| self.clock.now() - t < WINDOW_SECS)
+        last.is_none_or(|t| unix_now(self.clock.as_ref()) - t < WINDOW_SECS)
     }
 }
 
