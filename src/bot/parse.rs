@@ -157,6 +157,21 @@ impl Reason {
             Reason::NotYesNo => "bot-invalid-yes-no",
         }
     }
+
+    /// The message's arguments (`$given`, `$count`, `$min`, `$max`).
+    pub fn args(&self) -> Vec<(String, String)> {
+        match self {
+            Reason::NoSuchOption { given, count } => vec![
+                ("given".into(), given.to_string()),
+                ("count".into(), count.to_string()),
+            ],
+            Reason::OutOfScale { min, max } => vec![
+                ("min".into(), min.to_string()),
+                ("max".into(), max.to_string()),
+            ],
+            _ => Vec::new(),
+        }
+    }
 }
 
 /// What a chat message means at this point of the conversation.

@@ -2274,3 +2274,43 @@ fn typed_chat_replies_complete_the_graduation_survey_through_the_engine() {
     );
     assert!(refused.is_err());
 }
+
+#[test]
+fn every_parser_reason_has_its_message_in_both_languages() {
+    use gradtrace::i18n::Localizer;
+    let localizer =
+        Localizer::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales"))
+            .expect("locales");
+    let reasons = [
+        Reason::Empty,
+        Reason::NoSuchOption { given: 9, count: 7 },
+        Reason::NoMatch,
+        Reason::Ambiguous(vec!["a".into(), "b".into()]),
+        Reason::OnlyOne,
+        Reason::NotANumber,
+        Reason::Range,
+        Reason::OutOfScale { min: 1, max: 5 },
+        Reason::NotAYearMonth,
+        Reason::NotYesNo,
+    ];
+    for lang in Lang::ALL {
+        for r in &reasons {
+            assert!(
+                localizer.has(lang, r.message_id()),
+                "{lang} {}",
+                r.message_id()
+            );
+            let text = localizer.format_with(lang, r.message_id(), &r.args());
+            assert!(
+                !text.contains("{$") && !text.contains("{ $"),
+                "{lang}: {text}"
+            );
+        }
+    }
+    let zh = localizer.format_with(
+        Lang::ZhCn,
+        "bot-invalid-no-such-option",
+        &Reason::NoSuchOption { given: 9, count: 7 }.args(),
+    );
+    assert!(zh.contains('9') && zh.contains('7'), "{zh}");
+}
