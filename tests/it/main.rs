@@ -3,6 +3,7 @@
 pub mod common;
 
 mod app;
+mod bot;
 mod questionnaires;
 mod roster;
 mod store;
