@@ -4,3 +4,4 @@ pub mod common;
 
 mod store;
 mod survey;
+mod wave;
