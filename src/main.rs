@@ -229,7 +229,7 @@ async fn run_wave(config: &Config, command: WaveCommand) -> anyhow::Result<()> {
             for s in wave::list(&db).await? {
                 let w = &s.wave;
                 println!(
-                    "{:>4}  {:<12} {:<10} {:>6}  {:>7} {:>6} {:>9} {:>8} {:>8} {:>9}  {} → {}",
+                    "{:>4}  {:<12} {:<10} {:>6}  {:>7} {:>6} {:>9} {:>8} {:>8} {:>8} {:>9}  {} → {}",
                     w.id,
                     format!("{} v{}", w.survey_id, w.survey_version),
                     w.stage,
@@ -237,6 +237,7 @@ async fn run_wave(config: &Config, command: WaveCommand) -> anyhow::Result<()> {
                     s.invited,
                     s.count("opened"),
                     s.count("consented"),
+                    s.count("declined"),
                     s.count("partial"),
                     s.count("complete"),
                     s.count("opted_out"),

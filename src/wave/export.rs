@@ -106,14 +106,15 @@ pub struct Table {
     pub rows: Vec<Vec<Cell>>,
 }
 
-/// The fixed columns before the questions.
+/// The fixed columns after the roster key, before the questions. The leading `_` (as in
+/// KoboToolbox exports) keeps them apart from question ids, which start with a letter.
 pub const LEAD_COLUMNS: [&str; 6] = [
-    "status",
-    "channels",
-    "opened_at",
-    "consented_at",
-    "completed_at",
-    "updated_at",
+    "_status",
+    "_channels",
+    "_opened_at",
+    "_consented_at",
+    "_completed_at",
+    "_updated_at",
 ];
 
 /// Status of an invitation nobody has opened yet.
@@ -351,6 +352,14 @@ pub async fn responses_table<C: ConnectionTrait>(
     header.extend(LEAD_COLUMNS.iter().map(|c| c.to_string()));
     for c in &columns {
         c.header(&mut header);
+    }
+    let mut seen = std::collections::HashSet::new();
+    if let Some(clash) = header.iter().find(|h| !seen.insert(h.as_str())) {
+        return Err(Error::Invalid(format!(
+            "survey {} v{} yields the export column '{clash}' twice (a question id clashes \
+             with a column made for another question); rename the question in a new version",
+            survey.id, survey.version
+        )));
     }
 
     let invitations = invitation::Entity::find()

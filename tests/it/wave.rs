@@ -366,7 +366,7 @@ async fn redis_limiter_locks_after_the_limit_and_resets_after_the_window() {
     // The key is a digest under the prefix: no messenger id in Redis.
     let k = lim.redis_key("bot:42");
     assert!(
-        k.starts_with(&format!("{prefix}:limit:")) && !k.contains("42"),
+        k.starts_with(&format!("{prefix}:limit:")) && !k.contains("bot:42"),
         "{k}"
     );
     tokio::time::sleep(StdDuration::from_millis(800)).await;
@@ -829,12 +829,12 @@ async fn exportable_wave(db: &DatabaseConnection) -> wave::Model {
 
 const HEADER: [&str; 18] = [
     "student_id",
-    "status",
-    "channels",
-    "opened_at",
-    "consented_at",
-    "completed_at",
-    "updated_at",
+    "_status",
+    "_channels",
+    "_opened_at",
+    "_consented_at",
+    "_completed_at",
+    "_updated_at",
     "destination_type",
     "employer_type",
     "employer_type_other",
@@ -1061,4 +1061,58 @@ fn the_cli_creates_invites_links_lists_and_exports_a_wave() {
     assert!(!ok && err.contains("--out"), "{err}");
     let (_, out, _) = run(&["wave", "list"]);
     assert_eq!(out.lines().count(), 2, "still one wave: {out}");
+}
+
+#[tokio::test]
+async fn the_deployment_limiter_is_shared_through_redis_when_redis_is_configured() {
+    let url = std::env::var("TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+    let prefix = format!("gradtrace-test-{}", uuid::Uuid::new_v4().simple());
+    let a = gradtrace::wave::limit::for_deployment(Some(&url), &prefix)
+        .await
+        .unwrap();
+    let b = gradtrace::wave::limit::for_deployment(Some(&url), &prefix)
+        .await
+        .unwrap();
+    for _ in 0..10 {
+        a.record_failure("ip:7").await.unwrap();
+    }
+    assert!(
+        matches!(b.check("ip:7").await, Err(Error::TooManyAttempts { .. })),
+        "b sees a's count"
+    );
+    // Without Redis each instance counts for itself.
+    let c = gradtrace::wave::limit::for_deployment(None, &prefix)
+        .await
+        .unwrap();
+    let d = gradtrace::wave::limit::for_deployment(None, &prefix)
+        .await
+        .unwrap();
+    for _ in 0..10 {
+        c.record_failure("ip:7").await.unwrap();
+    }
+    assert!(c.check("ip:7").await.is_err());
+    assert!(d.check("ip:7").await.is_ok());
+}
+
+storage_test! {
+    async fn a_question_id_clashing_with_an_export_column_is_reported_not_exported(t) {
+        let db = &t.db;
+        let mut s = survey("wgrad");
+        let mut clash = s.question("comments").unwrap().clone();
+        clash.id = "employer_type_other".into();
+        s.pages[1].questions.push(clash);
+        s.version = 9;
+        let w = waves::create(db, NewWave {
+            survey: &s,
+            cohort_year: 2025,
+            opens_at: now(),
+            closes_at: None,
+            plan: ReminderPlan::default(),
+        }, now()).await.unwrap();
+        let mut out = Vec::new();
+        let r = export::export_responses(db, &catalog(), w.id, Format::Csv, &mut out, "cli", now()).await;
+        assert!(matches!(r, Err(Error::Invalid(m)) if m.contains("'employer_type_other' twice")));
+        assert!(out.is_empty());
+        assert_eq!(audit_event::Entity::find().count(db).await.unwrap(), 0, "nothing exported, nothing audited");
+    }
 }
