@@ -3,10 +3,21 @@
 //! whose version was not bumped is caught before it can reinterpret stored answers.
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 use crate::store::entities::survey_version;
 use crate::survey::Survey;
+
+/// SHA-256 (hex) of a stored definition snapshot; equals `Survey::content_hash` of the survey
+/// it was made from (both hash the JSON value), so a stored row can be checked on its own.
+pub fn content_hash(definition: &serde_json::Value) -> String {
+    let bytes = serde_json::to_vec(definition).unwrap_or_default();
+    Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
 
 /// Stores the definition of `survey` at its version, or finds it already stored. The same
 /// version with another content is refused: "survey X changed but its version was not bumped".
