@@ -23,6 +23,12 @@ pub enum Error {
     Io(#[from] std::io::Error),
     #[error("{0}")]
     Other(String),
+    /// The survey definitions could not be loaded (one `FILE:LINE: message` per line).
+    #[error("survey definitions:\n{0}")]
+    Survey(#[from] crate::survey::LoadError),
+    /// The translations could not be loaded.
+    #[error("translations:\n{0}")]
+    Locale(String),
     /// A code or token lookup refused because its key failed too often (see `wave::limit`).
     #[error("too many attempts; try again in {} minute(s)", .retry_after.as_secs().div_ceil(60).max(1))]
     TooManyAttempts { retry_after: std::time::Duration },

@@ -2,6 +2,7 @@
 //! chat-bot over one answer store; reminders, liaison dashboards and indicators sit on top.
 pub mod config;
 pub mod error;
+pub mod i18n;
 pub mod store;
 pub mod survey;
 pub mod wave;

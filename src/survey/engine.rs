@@ -45,10 +45,36 @@ pub const INVALID_MESSAGES: [&str; 22] = [
     "invalid-region-city",
 ];
 
+/// Roster fields of a graduate, as the front doors put them in `Context::roster` (and as
+/// definitions may name them: `roster.<field>`, `$<field>`).
+pub const GRADUATE_ROSTER_FIELDS: [&str; 9] = [
+    "name",
+    "student_id",
+    "degree_level",
+    "department",
+    "major",
+    "class",
+    "graduation_year",
+    "graduation_date",
+    "gender",
+];
+
+/// Roster fields of an employer contact.
+pub const EMPLOYER_ROSTER_FIELDS: [&str; 7] = [
+    "employer_name",
+    "uscc",
+    "employer_type",
+    "industry",
+    "province",
+    "city",
+    "contact_name",
+];
+
 /// What the engine is given besides the definition and the answers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Context {
-    /// Roster fields (`name`, `major`, `degree_level`, `graduation_date`, …).
+    /// Roster fields by the names in `GRADUATE_ROSTER_FIELDS` / `EMPLOYER_ROSTER_FIELDS`
+    /// (`class` is the roster's class name; `graduation_date` is `YYYY-MM-DD`).
     pub roster: BTreeMap<String, String>,
     /// The same person's answers to earlier stages.
     pub previous: BTreeMap<Stage, Answers>,
@@ -288,7 +314,8 @@ impl<'a> Engine<'a> {
     }
 
     /// Tidies an answer as the respondent gave it: trims texts, drops an empty or unused
-    /// "please specify", drops repeated picks, and turns an empty optional text into "skipped".
+    /// "please specify", drops repeated picks, and turns an empty optional text or an optional
+    /// multiple choice with no pick into "skipped".
     pub fn normalize(&self, q: &Question, answer: Answer) -> Answer {
         let other_option = self.catalog.other_option(q);
         let tidy_other = |other: Option<String>, chosen: bool| {
@@ -311,9 +338,13 @@ impl<'a> Engine<'a> {
                     .filter(|c| seen.insert(c.clone()))
                     .collect();
                 let chosen = other_option.is_some_and(|o| choices.iter().any(|c| c == o));
-                Answer::Choices {
-                    other: tidy_other(other, chosen),
-                    choices,
+                if choices.is_empty() && !q.required {
+                    Answer::Skipped
+                } else {
+                    Answer::Choices {
+                        other: tidy_other(other, chosen),
+                        choices,
+                    }
                 }
             }
             Answer::Text(t) => {
@@ -552,10 +583,13 @@ impl<'a> Engine<'a> {
         Ok(merged)
     }
 
-    /// Submits a whole page (the web form's step). The page's answers are merged, then every
-    /// visible question of the page is checked (visibility can depend on answers given on the
-    /// same page); a visible optional question left out is stored as skipped, and values given
-    /// for questions hidden by this submission are dropped. On any error nothing is merged.
+    /// Submits a whole page (the web form's step): `page_answers` is the page as submitted, so a
+    /// visible question left out is unanswered (an error when required, stored as skipped when
+    /// optional) — an unticked set of checkboxes sends nothing, and that must clear the old
+    /// picks. Every visible question of the page is checked after merging (visibility can
+    /// depend on answers given on the same page); values sent for questions this submission
+    /// hides are dropped, and whatever was stored for them before is kept (it is ignored while
+    /// they are hidden). On any error nothing is merged.
     pub fn submit_page(
         &self,
         ctx: &Context,
@@ -569,6 +603,9 @@ impl<'a> Engine<'a> {
             return Err(errors);
         };
         let mut merged = answers.clone();
+        for q in &page.questions {
+            merged.remove(&q.id);
+        }
         for (id, answer) in page_answers {
             match page.questions.iter().find(|q| q.id == id) {
                 Some(q) => {
@@ -587,16 +624,15 @@ impl<'a> Engine<'a> {
                 continue;
             }
             if !visible {
-                // Keep what was stored before for a hidden question; ignore what was sent.
                 match answers.get(&q.id) {
                     Some(old) => merged.insert(q.id.clone(), old.clone()),
                     None => merged.remove(&q.id),
                 };
                 continue;
             }
-            match merged.get(&q.id).cloned() {
+            match merged.get(&q.id) {
                 Some(a) => {
-                    if let Err(e) = self.validate(q, &a, ctx, &effective) {
+                    if let Err(e) = self.validate(q, a, ctx, &effective) {
                         errors.questions.insert(q.id.clone(), e);
                     }
                 }

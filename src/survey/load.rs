@@ -262,7 +262,16 @@ pub fn read_dir(dir: &Path) -> (Catalog, Vec<SourceFile>, Vec<Problem>) {
                     }
                     catalog.surveys.insert(survey.id.clone(), survey);
                 }
-                Err(p) => problems.push(p),
+                Err(mut p) => {
+                    // Settings checked as a whole question point at the whole array of
+                    // questions; find the question (and the setting) named in the message.
+                    if let Some(line) =
+                        super::check::locate_question_message(&file.text, &p.message)
+                    {
+                        p.line = Some(line);
+                    }
+                    problems.push(p)
+                }
             },
         }
         files.push(file);

@@ -163,6 +163,20 @@ fn a_page_is_checked_with_the_answers_given_on_that_page() {
         saved,
         Answers::new().with("destination_type", Answer::choice("unemployed"))
     );
+    // What was stored earlier for a question now hidden stays stored, but does not count.
+    let before = Answers::new()
+        .with("destination_type", Answer::choice("employed"))
+        .with("status_date", month("2025-07"))
+        .with("agreement", Answer::choice("yes"));
+    let page = Answers::new().with("destination_type", Answer::choice("unemployed"));
+    let saved = e
+        .submit_page(&ctx, &before, "destination", page)
+        .expect("valid page");
+    assert_eq!(saved["agreement"], Answer::choice("yes"));
+    assert_eq!(
+        e.effective_answers(&ctx, &saved),
+        Answers::new().with("destination_type", Answer::choice("unemployed"))
+    );
 }
 
 #[test]
@@ -214,17 +228,26 @@ fn optional_questions_left_blank_are_stored_as_skipped() {
     let page = Answers::new()
         .with("channels", Answer::choices(&[]))
         .with("comments", Answer::text("   "));
-    // An empty multiple choice on an optional question is a valid "none picked"; blank text
-    // becomes skipped.
+    // No pick on an optional multiple choice and blank text both become skipped.
     let saved = e
         .submit_page(&ctx, &Answers::new(), "feedback", page)
         .expect("optional page");
-    assert_eq!(saved["comments"], Answer::Skipped);
-    let saved = e
-        .submit_page(&ctx, &Answers::new(), "feedback", Answers::new())
-        .expect("optional page");
     assert_eq!(saved["channels"], Answer::Skipped);
     assert_eq!(saved["comments"], Answer::Skipped);
+    // Unticking every box sends nothing: the old picks are cleared, not kept.
+    let before = Answers::new()
+        .with("channels", Answer::choices(&["online"]))
+        .with("comments", Answer::text("thanks"));
+    let saved = e
+        .submit_page(
+            &ctx,
+            &before,
+            "feedback",
+            Answers::new().with("comments", Answer::text("thanks")),
+        )
+        .expect("optional page");
+    assert_eq!(saved["channels"], Answer::Skipped);
+    assert_eq!(saved["comments"], Answer::text("thanks"));
 }
 
 #[test]
