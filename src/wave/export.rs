@@ -225,7 +225,7 @@ fn parse_answers(json: &serde_json::Value) -> (Answers, usize) {
     let mut unreadable = 0;
     if let Some(map) = json.as_object() {
         for (qid, v) in map {
-            match serde_json::from_value::<Answer>(v.clone()) {
+            match <Answer as serde::Deserialize>::deserialize(v) {
                 Ok(a) => {
                     answers.insert(qid.clone(), a);
                 }
@@ -263,12 +263,21 @@ fn employer_roster(e: &employer::Model) -> BTreeMap<String, String> {
     m
 }
 
-fn reads_previous_stages(survey: &Survey) -> bool {
-    survey.questions().any(|q| {
-        q.condition_operands()
-            .iter()
-            .any(|op| matches!(op, Operand::Context(ContextRef::Previous { .. })))
-    })
+/// Which context the survey's conditions read: (roster fields, earlier stages). Most surveys
+/// read neither, and then no per-row context is built at all.
+fn context_needs(survey: &Survey) -> (bool, bool) {
+    let mut roster = false;
+    let mut previous = false;
+    for q in survey.questions() {
+        for op in q.condition_operands() {
+            match op {
+                Operand::Context(ContextRef::Roster(_)) => roster = true,
+                Operand::Context(ContextRef::Previous { .. }) => previous = true,
+                Operand::Question(_) => {}
+            }
+        }
+    }
+    (roster, previous)
 }
 
 /// The same graduates' answers in the cohort's earlier-stage waves (the latest wave of each
@@ -368,6 +377,7 @@ pub async fn responses_table<C: ConnectionTrait>(
         .all(db)
         .await?;
     let keys = invite::person_keys(db, aud, &invitations).await?;
+    let (needs_roster, needs_previous) = context_needs(&survey);
     let mut responses: HashMap<i32, response::Model> = HashMap::new();
     let mut rosters: HashMap<i32, BTreeMap<String, String>> = HashMap::new();
     for chunk in invitations.chunks(CHUNK) {
@@ -379,6 +389,7 @@ pub async fn responses_table<C: ConnectionTrait>(
             responses.insert(r.invitation_id, r);
         }
         match aud {
+            _ if !needs_roster => {}
             Audience::Graduate => {
                 let ids = chunk.iter().filter_map(|i| i.graduate_id);
                 for g in graduate::Entity::find()
@@ -401,13 +412,14 @@ pub async fn responses_table<C: ConnectionTrait>(
             }
         }
     }
-    let previous = if aud == Audience::Graduate && reads_previous_stages(&survey) {
+    let previous = if aud == Audience::Graduate && needs_previous {
         let ids: Vec<i32> = invitations.iter().filter_map(|i| i.graduate_id).collect();
         previous_answers(db, &w, &ids).await?
     } else {
         HashMap::new()
     };
 
+    let empty_context = Context::new(now.date_naive());
     let mut unreadable = 0;
     let mut rows: Vec<(String, Vec<Cell>)> = Vec::with_capacity(invitations.len());
     for inv in &invitations {
@@ -438,12 +450,18 @@ pub async fn responses_table<C: ConnectionTrait>(
             {
                 let (answers, bad) = parse_answers(&r.answers);
                 unreadable += bad;
-                let ctx = Context {
-                    roster: rosters.get(&person).cloned().unwrap_or_default(),
-                    previous: previous.get(&person).cloned().unwrap_or_default(),
-                    today: now.date_naive(),
-                };
-                Some(engine.effective_answers(&ctx, &answers))
+                let roster = rosters.get(&person);
+                let earlier = previous.get(&person);
+                if roster.is_none() && earlier.is_none() {
+                    Some(engine.effective_answers(&empty_context, &answers))
+                } else {
+                    let ctx = Context {
+                        roster: roster.cloned().unwrap_or_default(),
+                        previous: earlier.cloned().unwrap_or_default(),
+                        today: now.date_naive(),
+                    };
+                    Some(engine.effective_answers(&ctx, &answers))
+                }
             }
             _ => None,
         };

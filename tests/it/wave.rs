@@ -745,6 +745,17 @@ storage_test! {
 /// 3 never opened, 4 opted out after answering.
 async fn exportable_wave(db: &DatabaseConnection) -> wave::Model {
     let w = invited_cohort(db, 4).await;
+    // Graduate 1 is a master's student: the doctoral-plan question (masters and doctors only)
+    // was shown to them, not to graduate 2.
+    let mut g: graduate::ActiveModel = graduate::Entity::find()
+        .filter(graduate::Column::StudentId.eq("202500001"))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap()
+        .into();
+    g.degree_level = Set("master".into());
+    g.update(db).await.unwrap();
     let answered = |id: &'static str, answers: Answers, status: Status| {
         let db = db.clone();
         let wid = w.id;
@@ -801,7 +812,8 @@ async fn exportable_wave(db: &DatabaseConnection) -> wave::Model {
             .with(
                 "comments",
                 Answer::text("=HYPERLINK(\"http://evil\")\n第二行"),
-            ),
+            )
+            .with("doctoral_plan", Answer::choice("yes")),
         Status::Complete,
     )
     .await;
@@ -811,7 +823,8 @@ async fn exportable_wave(db: &DatabaseConnection) -> wave::Model {
             // Was "employed" with a salary, then changed to further study: the salary is stale.
             .with("destination_type", Answer::choice("further_study"))
             .with("monthly_salary", Answer::Number(6000.0))
-            .with("start_month", Answer::Skipped),
+            .with("start_month", Answer::Skipped)
+            .with("doctoral_plan", Answer::choice("yes")),
         Status::Partial,
     )
     .await;
@@ -827,7 +840,7 @@ async fn exportable_wave(db: &DatabaseConnection) -> wave::Model {
     w
 }
 
-const HEADER: [&str; 18] = [
+const HEADER: [&str; 19] = [
     "student_id",
     "_status",
     "_channels",
@@ -846,6 +859,7 @@ const HEADER: [&str; 18] = [
     "channels_other",
     "satisfaction",
     "comments",
+    "doctoral_plan",
 ];
 
 storage_test! {
@@ -879,11 +893,13 @@ storage_test! {
         assert_eq!(&one[15], "校友推荐");
         assert_eq!(&one[16], "4");
         assert_eq!(&one[17], "'=HYPERLINK(\"http://evil\")\n第二行", "formulas are defused");
+        assert_eq!(&one[18], "yes", "shown to a master's graduate (roster condition)");
 
         let two = &rows[1];
         assert_eq!((&two[1], &two[7]), ("partial", "further_study"));
         assert_eq!(&two[12], "", "a hidden question's stale answer is not exported");
         assert_eq!(&two[13], "", "a skipped question is empty");
+        assert_eq!(&two[18], "", "not shown to a bachelor, so not exported");
         assert_eq!(&two[5], "");
 
         let three = &rows[2];
@@ -1114,5 +1130,37 @@ storage_test! {
         assert!(matches!(r, Err(Error::Invalid(m)) if m.contains("'employer_type_other' twice")));
         assert!(out.is_empty());
         assert_eq!(audit_event::Entity::find().count(db).await.unwrap(), 0, "nothing exported, nothing audited");
+    }
+}
+
+storage_test! {
+    async fn a_year1_export_reads_the_graduation_answers_its_conditions_depend_on(t) {
+        let db = &t.db;
+        add_graduates(db, 2024, 1, 2).await;
+        let t0 = new_wave(db, "wgrad", 2024).await;
+        invite::invite(db, t0.id, now()).await.unwrap();
+        let t1 = new_wave(db, "wyear1", 2024).await;
+        invite::invite(db, t1.id, now()).await.unwrap();
+        let answer = |wave_id: i32, student: &'static str, answers: Answers| {
+            let db = db.clone();
+            async move {
+                let inv = invitation_of(&db, wave_id, student).await;
+                let r = responses::open(&db, inv.id, Channel::Web, now()).await.unwrap();
+                let r = responses::record_consent(&db, r.id, 2, true, Channel::Web, now()).await.unwrap();
+                responses::save_answers(&db, r.id, r.revision, &answers, Status::Complete, Channel::Web, now()).await.unwrap();
+            }
+        };
+        answer(t0.id, "202400001", Answers::new().with("destination_type", Answer::choice("employed"))).await;
+        answer(t0.id, "202400002", Answers::new().with("destination_type", Answer::choice("further_study"))).await;
+        let year1 = Answers::new()
+            .with("same_employer", Answer::choice("yes"))
+            .with("satisfaction", Answer::Rating(5));
+        answer(t1.id, "202400001", year1.clone()).await;
+        answer(t1.id, "202400002", year1).await;
+        let (table, _) = export::responses_table(db, &catalog(), t1.id, now()).await.unwrap();
+        assert_eq!(&table.header[7..], ["same_employer", "satisfaction"]);
+        assert_eq!(table.rows[0][7], export::Cell::Text("yes".into()), "employed at graduation: shown");
+        assert_eq!(table.rows[1][7], export::Cell::Empty, "in further study at graduation: not shown");
+        assert_eq!(table.rows[1][8], export::Cell::Number(5.0));
     }
 }
