@@ -9,7 +9,8 @@ use std::str::FromStr;
 use chrono::{DateTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use serde::Serialize;
 
@@ -236,17 +237,31 @@ fn parse_answers(json: &serde_json::Value) -> (Answers, usize) {
     (answers, unreadable)
 }
 
+/// id, student id, degree level, department, major, class, graduation date and year, gender.
+type RosterRow = (
+    i32,
+    String,
+    String,
+    String,
+    String,
+    String,
+    chrono::NaiveDate,
+    i32,
+    Option<String>,
+);
+
 /// The roster fields `roster.<field>` conditions can read.
-fn graduate_roster(g: &graduate::Model) -> BTreeMap<String, String> {
+fn graduate_roster(g: &RosterRow) -> BTreeMap<String, String> {
+    let (_, student_id, degree_level, department, major, class, date, year, gender) = g;
     let mut m = BTreeMap::new();
-    m.insert("student_id".into(), g.student_id.clone());
-    m.insert("degree_level".into(), g.degree_level.clone());
-    m.insert("department".into(), g.department.clone());
-    m.insert("major".into(), g.major.clone());
-    m.insert("class".into(), g.class_name.clone());
-    m.insert("graduation_date".into(), g.graduation_date.to_string());
-    m.insert("graduation_year".into(), g.graduation_year.to_string());
-    if let Some(gender) = &g.gender {
+    m.insert("student_id".into(), student_id.clone());
+    m.insert("degree_level".into(), degree_level.clone());
+    m.insert("department".into(), department.clone());
+    m.insert("major".into(), major.clone());
+    m.insert("class".into(), class.clone());
+    m.insert("graduation_date".into(), date.to_string());
+    m.insert("graduation_year".into(), year.to_string());
+    if let Some(gender) = gender {
         m.insert("gender".into(), gender.clone());
     }
     m
@@ -378,32 +393,61 @@ pub async fn responses_table<C: ConnectionTrait>(
         .await?;
     let keys = invite::person_keys(db, aud, &invitations).await?;
     let (needs_roster, needs_previous) = context_needs(&survey);
-    let mut responses: HashMap<i32, response::Model> = HashMap::new();
+    // One query per table (invitations of this wave as a subquery) rather than one per chunk.
+    let of_wave = || {
+        sea_orm::sea_query::Query::select()
+            .column(invitation::Column::Id)
+            .from(invitation::Entity)
+            .and_where(invitation::Column::WaveId.eq(wave_id))
+            .to_owned()
+    };
+    let responses: HashMap<i32, response::Model> = response::Entity::find()
+        .filter(response::Column::InvitationId.in_subquery(of_wave()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.invitation_id, r))
+        .collect();
     let mut rosters: HashMap<i32, BTreeMap<String, String>> = HashMap::new();
-    for chunk in invitations.chunks(CHUNK) {
-        for r in response::Entity::find()
-            .filter(response::Column::InvitationId.is_in(chunk.iter().map(|i| i.id)))
-            .all(db)
-            .await?
-        {
-            responses.insert(r.invitation_id, r);
-        }
+    if needs_roster {
+        let people = || {
+            sea_orm::sea_query::Query::select()
+                .column(match aud {
+                    Audience::Graduate => invitation::Column::GraduateId,
+                    Audience::Employer => invitation::Column::EmployerId,
+                })
+                .from(invitation::Entity)
+                .and_where(invitation::Column::WaveId.eq(wave_id))
+                .to_owned()
+        };
         match aud {
-            _ if !needs_roster => {}
             Audience::Graduate => {
-                let ids = chunk.iter().filter_map(|i| i.graduate_id);
-                for g in graduate::Entity::find()
-                    .filter(graduate::Column::Id.is_in(ids))
+                // Only the fields conditions read: whole rows (names, contacts, attributes)
+                // would cost time and pull personal data the export does not need.
+                let rows: Vec<RosterRow> = graduate::Entity::find()
+                    .select_only()
+                    .columns([
+                        graduate::Column::Id,
+                        graduate::Column::StudentId,
+                        graduate::Column::DegreeLevel,
+                        graduate::Column::Department,
+                        graduate::Column::Major,
+                        graduate::Column::ClassName,
+                        graduate::Column::GraduationDate,
+                        graduate::Column::GraduationYear,
+                        graduate::Column::Gender,
+                    ])
+                    .filter(graduate::Column::Id.in_subquery(people()))
+                    .into_tuple()
                     .all(db)
-                    .await?
-                {
-                    rosters.insert(g.id, graduate_roster(&g));
+                    .await?;
+                for row in &rows {
+                    rosters.insert(row.0, graduate_roster(row));
                 }
             }
             Audience::Employer => {
-                let ids = chunk.iter().filter_map(|i| i.employer_id);
                 for e in employer::Entity::find()
-                    .filter(employer::Column::Id.is_in(ids))
+                    .filter(employer::Column::Id.in_subquery(people()))
                     .all(db)
                     .await?
                 {
@@ -418,7 +462,6 @@ pub async fn responses_table<C: ConnectionTrait>(
     } else {
         HashMap::new()
     };
-
     let empty_context = Context::new(now.date_naive());
     let mut unreadable = 0;
     let mut rows: Vec<(String, Vec<Cell>)> = Vec::with_capacity(invitations.len());
