@@ -9,3 +9,4 @@ mod roster;
 mod store;
 mod survey;
 mod web;
+mod wave;
