@@ -439,10 +439,8 @@ impl WeChat {
     async fn access_token(&self, force: bool) -> Result<String, BotError> {
         let mut cached = self.access.lock().await;
         let now = unix_now(self.clock.as_ref());
-        if !force {
-            if let Some(c) = cached.as_ref().filter(|c| c.expires_at > now) {
-                return Ok(c.token.clone());
-            }
+        if let Some(c) = cached.as_ref().filter(|c| !force && c.expires_at > now) {
+            return Ok(c.token.clone());
         }
         let app_id = self
             .app_id

@@ -274,10 +274,11 @@ impl Channel for WhatsApp {
                 .map(|m| m.phone_number_id)
                 .unwrap_or_default();
             // One app can serve several numbers: keep only ours.
-            if let Some(ours) = &self.phone_number_id {
-                if !phone_number_id.is_empty() && &phone_number_id != ours {
-                    continue;
-                }
+            if let Some(ours) = &self.phone_number_id
+                && !phone_number_id.is_empty()
+                && &phone_number_id != ours
+            {
+                continue;
             }
             let reply = ReplyContext::WhatsApp {
                 phone_number_id: phone_number_id.clone(),
@@ -370,7 +371,7 @@ impl Channel for WhatsApp {
 }
 
 fn decode_hex(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
     s.as_bytes()
