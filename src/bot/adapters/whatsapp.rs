@@ -108,6 +108,13 @@ struct WaStatus {
     recipient_id: String,
     status: String,
     timestamp: String,
+    #[serde(default)]
+    errors: Vec<WaError>,
+}
+
+#[derive(Debug, Deserialize)]
+struct WaError {
+    code: Option<i64>,
 }
 
 fn parse_ts(s: &str) -> Result<i64, BotError> {
@@ -313,6 +320,7 @@ impl Channel for WhatsApp {
                     kind: InboundKind::Delivery {
                         message_id: s.id,
                         status,
+                        error_code: s.errors.first().and_then(|e| e.code),
                     },
                 });
             }
