@@ -2474,3 +2474,61 @@ mod props {
         }
     }
 }
+
+#[test]
+fn bot_settings_flatten_into_the_main_config_and_read_flags() {
+    use clap::Parser;
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        config: gradtrace::config::Config,
+        #[command(flatten)]
+        bot: BotConfig,
+    }
+    let cli = Cli::try_parse_from([
+        "gradtrace",
+        "--wechat-token",
+        "tok",
+        "--wechat-app-id",
+        WX_APP_ID,
+        "--wechat-aes-key",
+        WX_AES_KEY,
+        "--telegram-secret-token",
+        "sec",
+        "--wechat-max-skew-secs",
+        "60",
+    ])
+    .expect("no clash between the two setting groups");
+    let bot = cli.bot;
+    assert!(bot.wechat_enabled() && bot.telegram_enabled() && !bot.whatsapp_enabled());
+    assert_eq!(bot.wechat_max_skew_secs, 60);
+    assert_eq!(bot.wechat_api_base, "https://api.weixin.qq.com");
+    assert_eq!(bot.telegram_api_base, "https://api.telegram.org");
+    assert!(
+        bot.whatsapp_api_base
+            .starts_with("https://graph.facebook.com/v")
+    );
+    assert_eq!(bot.wechat_token_endpoint, "token");
+    // The adapters accept these settings; a bad key or endpoint is a configuration error.
+    assert!(WeChat::new(&bot, clock_at(0), client()).is_ok_and(|w| w.safe_mode()));
+    let bad = BotConfig {
+        wechat_token_endpoint: "other".into(),
+        ..bot.clone()
+    };
+    assert!(matches!(
+        WeChat::new(&bad, clock_at(0), client()),
+        Err(BotError::NotConfigured(_))
+    ));
+    let no_app = BotConfig {
+        wechat_app_id: None,
+        ..bot.clone()
+    };
+    assert!(matches!(
+        WeChat::new(&no_app, clock_at(0), client()),
+        Err(BotError::NotConfigured(_))
+    ));
+    assert!(matches!(
+        WhatsApp::new(&bot, clock_at(0), client()),
+        Err(BotError::NotConfigured("WHATSAPP_APP_SECRET"))
+    ));
+}

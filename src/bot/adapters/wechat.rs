@@ -167,6 +167,8 @@ pub fn encrypted_reply(
 }
 
 /// A passive text reply (plaintext XML), addresses swapped relative to the inbound message.
+/// Written by hand rather than with quick-xml's serializer: WeChat's documented form wraps
+/// strings in CDATA, which the serializer does not produce (it escapes entities instead).
 pub fn text_reply_xml(
     to_user: &str,
     from_account: &str,
