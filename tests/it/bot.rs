@@ -782,6 +782,12 @@ fn wechat_plain_passive_reply_and_long_text_follow_up() {
     let rest = reply.follow_up.expect("follow-up").text;
     assert_eq!(format!("{first}\n{rest}"), long);
     assert_eq!(wx.ack(), HttpReply::text("success"));
+    // Nothing to say gives no passive reply (the caller acknowledges instead).
+    assert!(
+        wx.passive_reply(&inbound, &OutboundMessage::text("  \n "))
+            .is_none()
+    );
+    assert!(outbound::split_text("", 2048, outbound::bytes_len).is_empty());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1681,6 +1687,15 @@ async fn telegram_send_message_with_inline_keyboard() {
         answered.body,
         json!({"callback_query_id": "4382bfdwdsb323b2d9", "text": "已记录"})
     );
+
+    // An empty message sends nothing.
+    let before = api.requests().len();
+    let r = tg
+        .send("1", &OutboundMessage::text(""))
+        .await
+        .expect("nothing to send");
+    assert!(r.message_ids.is_empty());
+    assert_eq!(api.requests().len(), before);
 
     let blocked = tg
         .send("666", &OutboundMessage::text("hi"))

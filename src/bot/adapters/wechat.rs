@@ -539,7 +539,8 @@ impl WeChat {
             return None;
         };
         let mut parts = outbound::wechat_texts(msg).into_iter();
-        let first = parts.next().unwrap_or_default();
+        // Nothing to say: the caller answers with `ack` (an empty Content is an error to WeChat).
+        let first = parts.next()?;
         let rest: Vec<String> = parts.collect();
         let now = unix_now(self.clock.as_ref());
         let xml = text_reply_xml(&inbound.user_id, account, now, &first);
