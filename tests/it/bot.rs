@@ -1650,7 +1650,9 @@ async fn telegram_send_message_with_inline_keyboard() {
             200,
             json!({"ok": true, "result": {"message_id": 43, "chat": {"id": r.body["chat_id"], "type": "private"}, "date": 1454119031, "text": r.body["text"]}}),
         ),
-        p if p.ends_with("/answerCallbackQuery") => (200, json!({"ok": true, "result": true})),
+        p if p.ends_with("/answerCallbackQuery") || p.ends_with("/setWebhook") => {
+            (200, json!({"ok": true, "result": true}))
+        }
         _ => (404, json!({"ok": false, "error_code": 404, "description": "Not Found"})),
     })
     .await;
@@ -1686,6 +1688,21 @@ async fn telegram_send_message_with_inline_keyboard() {
     assert_eq!(
         answered.body,
         json!({"callback_query_id": "4382bfdwdsb323b2d9", "text": "已记录"})
+    );
+
+    tg.set_webhook("https://bot.example.edu/webhooks/telegram")
+        .await
+        .expect("registered");
+    let hook = api.requests().pop().expect("request");
+    assert!(hook.path.ends_with("/setWebhook"));
+    assert_eq!(
+        hook.body["url"],
+        "https://bot.example.edu/webhooks/telegram"
+    );
+    assert_eq!(hook.body["secret_token"], "s3cr3t_T0ken-for-webhook");
+    assert_eq!(
+        hook.body["allowed_updates"],
+        json!(["message", "callback_query", "my_chat_member"])
     );
 
     // An empty message sends nothing.
@@ -2546,4 +2563,22 @@ fn bot_settings_flatten_into_the_main_config_and_read_flags() {
         WhatsApp::new(&bot, clock_at(0), client()),
         Err(BotError::NotConfigured("WHATSAPP_APP_SECRET"))
     ));
+}
+
+#[tokio::test]
+async fn wechat_stable_token_is_force_refreshed_after_an_invalid_token() {
+    let api = wechat_api(&["T1"], 40001).await;
+    let cfg = BotConfig {
+        wechat_token_endpoint: "stable_token".into(),
+        ..wechat_config(&api.base)
+    };
+    wechat(&cfg, 1700000000)
+        .send("oA", &OutboundMessage::text("hello"))
+        .await
+        .expect("sent after refresh");
+    let fetches = api.to("/cgi-bin/stable_token");
+    assert_eq!(fetches.len(), 2);
+    assert_eq!(fetches[0].body["force_refresh"], json!(false));
+    assert_eq!(fetches[1].body["force_refresh"], json!(true));
+    assert!(api.to("/cgi-bin/token").is_empty());
 }
