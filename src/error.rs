@@ -21,6 +21,8 @@ pub enum Error {
     Conflict(String),
     #[error("i/o: {0}")]
     Io(#[from] std::io::Error),
+    #[error("import: {0}")]
+    Import(#[from] crate::roster::FileProblem),
     #[error("bot: {0}")]
     Bot(#[from] crate::bot::BotError),
     #[error("{0}")]

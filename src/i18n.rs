@@ -316,6 +316,27 @@ impl Localizer {
         key.to_string()
     }
 
+    /// Formats an attribute of a message (`.title`), when the message has it.
+    pub fn format_attribute(&self, lang: Lang, key: &str, attribute: &str) -> Option<String> {
+        for l in [lang, Lang::FALLBACK] {
+            let Some(bundle) = self.bundle(l) else {
+                continue;
+            };
+            if let Some(attr) = bundle
+                .get_message(key)
+                .and_then(|m| m.get_attribute(attribute))
+            {
+                let mut errors = Vec::new();
+                return Some(
+                    bundle
+                        .format_pattern(attr.value(), None, &mut errors)
+                        .into_owned(),
+                );
+            }
+        }
+        None
+    }
+
     /// Formats with plain string arguments (validation messages' arguments).
     pub fn format_with(&self, lang: Lang, key: &str, args: &[(String, String)]) -> String {
         let mut fluent = FluentArgs::new();

@@ -149,10 +149,12 @@ impl Survey {
     }
 
     /// Stable SHA-256 (hex) of the definition, to catch a changed definition whose version was
-    /// not bumped. Computed over the JSON snapshot, whose field order is fixed by the types.
+    /// not bumped. Hashed through `serde_json::Value` like `store::survey_versions::content_hash`
+    /// hashes the stored snapshot, so the two agree.
     pub fn content_hash(&self) -> String {
-        // Serialising plain data to a Vec cannot fail (no maps with non-string keys).
-        let json = serde_json::to_vec(self).unwrap_or_default();
+        // Serialising plain data (string keys only) cannot fail.
+        let value = serde_json::to_value(self).unwrap_or_default();
+        let json = serde_json::to_vec(&value).unwrap_or_default();
         let digest = Sha256::digest(&json);
         digest.iter().map(|b| format!("{b:02x}")).collect()
     }

@@ -104,7 +104,7 @@ impl Context {
         Some((YearMonth::new(year, 1)?, YearMonth::new(year, 12)?))
     }
 
-    fn lookup(&self, r: &ContextRef) -> Option<Value<'_>> {
+    pub fn lookup(&self, r: &ContextRef) -> Option<Value<'_>> {
         match r {
             ContextRef::Roster(field) => self.roster.get(field).map(|s| Value::Text(s)),
             ContextRef::Previous { stage, question } => self

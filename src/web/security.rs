@@ -20,7 +20,10 @@ pub fn header_layers() -> Vec<SetResponseHeaderLayer<HeaderValue>> {
             HeaderName::from_static("permissions-policy"),
             "camera=(), microphone=(), geolocation=()",
         ),
-        (HeaderName::from_static("cross-origin-opener-policy"), "same-origin"),
+        (
+            HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ),
     ];
     pairs
         .into_iter()

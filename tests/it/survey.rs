@@ -112,6 +112,12 @@ fn definition_round_trips_through_its_json_snapshot() {
         assert_eq!(&back, survey);
         assert_eq!(back.content_hash(), survey.content_hash());
         assert_eq!(survey.content_hash().len(), 64);
+        // The same hash the store computes over the stored snapshot.
+        let snapshot = serde_json::to_value(survey).expect("snapshot");
+        assert_eq!(
+            gradtrace::store::survey_versions::content_hash(&snapshot),
+            survey.content_hash()
+        );
     }
     let mut changed = catalog.survey("year1").expect("year1").clone();
     let before = changed.content_hash();
