@@ -379,8 +379,7 @@ fn parse_single(n: &str, options: &[LabelledOption]) -> Result<String, Reason> {
 /// Splits a multiple-pick reply at its explicit separators (commas, 、, ;, /, 和 …); spaces
 /// are tried later, since labels may contain them.
 fn split_picks(n: &str) -> Vec<String> {
-    n.replace('和', ",")
-        .replace('及', ",")
+    n.replace(['和', '及'], ",")
         .replace(" and ", ",")
         .split(is_separator)
         .map(str::trim)
@@ -424,16 +423,16 @@ fn parse_multiple(n: &str, options: &[LabelledOption]) -> Result<Vec<String>, Re
 
 /// One token of a multiple-pick reply: an option, a range "2-4", or letters run together "ace".
 fn resolve_token(token: &str, options: &[LabelledOption]) -> Result<Vec<String>, Reason> {
-    if let Some((a, b)) = token.split_once(['-', '~', '～', '–']) {
-        if let (Ok(a), Ok(b)) = (a.trim().parse::<usize>(), b.trim().parse::<usize>()) {
-            if a == 0 || b > options.len() || a > b {
-                return Err(Reason::NoSuchOption {
-                    given: a.max(b),
-                    count: options.len(),
-                });
-            }
-            return Ok((a..=b).map(|i| options[i - 1].id.clone()).collect());
+    if let Some((a, b)) = token.split_once(['-', '~', '～', '–'])
+        && let (Ok(a), Ok(b)) = (a.trim().parse::<usize>(), b.trim().parse::<usize>())
+    {
+        if a == 0 || b > options.len() || a > b {
+            return Err(Reason::NoSuchOption {
+                given: a.max(b),
+                count: options.len(),
+            });
         }
+        return Ok((a..=b).map(|i| options[i - 1].id.clone()).collect());
     }
     match resolve_one(token, options) {
         Ok(id) => Ok(vec![id]),

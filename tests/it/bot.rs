@@ -782,6 +782,12 @@ fn wechat_plain_passive_reply_and_long_text_follow_up() {
     let rest = reply.follow_up.expect("follow-up").text;
     assert_eq!(format!("{first}\n{rest}"), long);
     assert_eq!(wx.ack(), HttpReply::text("success"));
+    // Nothing to say gives no passive reply (the caller acknowledges instead).
+    assert!(
+        wx.passive_reply(&inbound, &OutboundMessage::text("  \n "))
+            .is_none()
+    );
+    assert!(outbound::split_text("", 2048, outbound::bytes_len).is_empty());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1134,10 +1140,27 @@ fn whatsapp_button_list_replies_and_statuses() {
         got.kind,
         InboundKind::Delivery {
             message_id: "external_id".into(),
-            status: DeliveryStatus::Sent
+            status: DeliveryStatus::Sent,
+            error_code: None,
         }
     );
     assert_eq!(got.event_key, "external_id:sent");
+    let failed = status
+        .replace("\"status\":\"sent\"", "\"status\":\"failed\"")
+        .replace(
+            "\"type\":\"message\",",
+            "\"type\":\"message\",\"errors\":[{\"code\":131026,\"title\":\"Message undeliverable\"}],",
+        );
+    let got = wa.receive(&wa_post(&failed)).expect("ok").remove(0);
+    assert_eq!(
+        got.kind,
+        InboundKind::Delivery {
+            message_id: "external_id".into(),
+            status: DeliveryStatus::Failed,
+            error_code: Some(131026),
+        }
+    );
+    assert_eq!(got.event_key, "external_id:failed");
     assert!(DeliveryStatus::Read > DeliveryStatus::Delivered);
 }
 
@@ -1627,7 +1650,9 @@ async fn telegram_send_message_with_inline_keyboard() {
             200,
             json!({"ok": true, "result": {"message_id": 43, "chat": {"id": r.body["chat_id"], "type": "private"}, "date": 1454119031, "text": r.body["text"]}}),
         ),
-        p if p.ends_with("/answerCallbackQuery") => (200, json!({"ok": true, "result": true})),
+        p if p.ends_with("/answerCallbackQuery") || p.ends_with("/setWebhook") => {
+            (200, json!({"ok": true, "result": true}))
+        }
         _ => (404, json!({"ok": false, "error_code": 404, "description": "Not Found"})),
     })
     .await;
@@ -1664,6 +1689,30 @@ async fn telegram_send_message_with_inline_keyboard() {
         answered.body,
         json!({"callback_query_id": "4382bfdwdsb323b2d9", "text": "已记录"})
     );
+
+    tg.set_webhook("https://bot.example.edu/webhooks/telegram")
+        .await
+        .expect("registered");
+    let hook = api.requests().pop().expect("request");
+    assert!(hook.path.ends_with("/setWebhook"));
+    assert_eq!(
+        hook.body["url"],
+        "https://bot.example.edu/webhooks/telegram"
+    );
+    assert_eq!(hook.body["secret_token"], "s3cr3t_T0ken-for-webhook");
+    assert_eq!(
+        hook.body["allowed_updates"],
+        json!(["message", "callback_query", "my_chat_member"])
+    );
+
+    // An empty message sends nothing.
+    let before = api.requests().len();
+    let r = tg
+        .send("1", &OutboundMessage::text(""))
+        .await
+        .expect("nothing to send");
+    assert!(r.message_ids.is_empty());
+    assert_eq!(api.requests().len(), before);
 
     let blocked = tg
         .send("666", &OutboundMessage::text("hi"))
@@ -2313,4 +2362,223 @@ fn every_parser_reason_has_its_message_in_both_languages() {
         &Reason::NoSuchOption { given: 9, count: 7 }.args(),
     );
     assert!(zh.contains('9') && zh.contains('7'), "{zh}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Properties: crypto round trips, number formats, and no panic on any input
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn key() -> AesKey {
+        AesKey::from_encoding_key(WX_AES_KEY).expect("key")
+    }
+
+    /// Groups digits by thousands: 1234567 → "1,234,567".
+    fn with_commas(n: u64) -> String {
+        let digits = n.to_string();
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Every message length (so every pad from 1 to 32) decrypts to itself.
+        #[test]
+        fn wechat_encrypt_decrypt_round_trip(
+            msg in proptest::collection::vec(any::<u8>(), 0..200),
+            random in any::<[u8; 16]>(),
+            app in "[a-z0-9]{1,20}",
+        ) {
+            let k = key();
+            let d = k.decrypt(&k.encrypt(&msg, &app, random), &app).expect("round trip");
+            prop_assert_eq!(&d.msg, &msg);
+            prop_assert_eq!(d.random, random);
+            prop_assert_eq!(d.pad as usize, 32 - (20 + msg.len() + app.len()) % 32);
+        }
+
+        #[test]
+        fn wechat_decrypt_never_panics(s in ".{0,300}") {
+            let _ = key().decrypt(&s, WX_APP_ID);
+        }
+
+        #[test]
+        fn whole_numbers_in_usual_forms(n in 0u64..10_000_000_000) {
+            let want = n as f64;
+            prop_assert_eq!(parse_number(&n.to_string()), Ok(want));
+            prop_assert_eq!(parse_number(&with_commas(n)), Ok(want));
+            prop_assert_eq!(parse_number(&format!("{n}元")), Ok(want));
+            prop_assert_eq!(parse_number(&format!("¥{}", with_commas(n))), Ok(want));
+            if n % 1000 == 0 && n > 0 {
+                prop_assert_eq!(parse_number(&format!("{}k", n / 1000)), Ok(want));
+                prop_assert_eq!(parse_number(&format!("{}千", n / 1000)), Ok(want));
+            }
+            if n % 1000 == 0 && n >= 10_000 && n < 100_000_000 {
+                // 12000 → "1.2万"
+                let wan = format!("{}", n as f64 / 10_000.0);
+                prop_assert_eq!(parse_number(&format!("{wan}万")), Ok(want), "{}万", wan);
+            }
+        }
+
+        #[test]
+        fn every_listed_position_picks_its_option(k in 1usize..=7, letter in any::<bool>()) {
+            let opts = destinations();
+            let typed = if letter {
+                ((b'A' + k as u8 - 1) as char).to_string()
+            } else {
+                k.to_string()
+            };
+            prop_assert_eq!(
+                parse_reply(&typed, Expect::Single(&opts)),
+                Ok(Reply::Choice(opts[k - 1].id.clone()))
+            );
+        }
+
+        #[test]
+        fn year_months_in_usual_forms(year in 1950i32..=2100, month in 1u32..=12) {
+            let want = YearMonth { year, month };
+            prop_assert_eq!(parse_year_month(&format!("{year}-{month:02}")), Ok(want));
+            prop_assert_eq!(parse_year_month(&format!("{year}.{month}")), Ok(want));
+            prop_assert_eq!(parse_year_month(&format!("{year}年{month}月")), Ok(want));
+            prop_assert_eq!(parse_year_month(&format!("{year}{month:02}")), Ok(want));
+        }
+
+        /// Whatever arrives, the parser answers with a reply or a reason, never a panic.
+        #[test]
+        fn parser_never_panics(s in ".{0,40}") {
+            let opts = destinations();
+            for e in [
+                Expect::Single(&opts), Expect::Multiple(&opts), Expect::Number, Expect::YearMonth,
+                Expect::YesNo, Expect::Text, Expect::Rating { min: 0, max: 100 },
+            ] {
+                let _ = interpret(&s, Some(e));
+                let _ = parse_payload(&s, e);
+            }
+        }
+
+        /// Arbitrary bodies, signed correctly, are parsed or refused, never a panic; and a
+        /// refusal is a client error.
+        #[test]
+        fn adapters_never_panic_on_signed_garbage(body in proptest::collection::vec(any::<u8>(), 0..400)) {
+            let ts = 1700000000;
+            let wx = wechat(&wechat_config("http://unused"), ts);
+            let ts_s = ts.to_string();
+            let sig = wechat::signature(&[WX_TOKEN, &ts_s, "n"]);
+            let req = post(&format!("signature={sig}&timestamp={ts}&nonce=n"), &[], &body);
+            if let Err(e) = wx.receive(&req) {
+                prop_assert_eq!(e.status(), 400);
+            }
+            let tg = telegram("http://unused", ts);
+            if let Err(e) = tg.receive(&post(
+                "",
+                &[("x-telegram-bot-api-secret-token", "s3cr3t_T0ken-for-webhook")],
+                &body,
+            )) {
+                prop_assert_eq!(e.status(), 400);
+            }
+            let wa = whatsapp("http://unused", ts, None);
+            let sig = signature_header(WA_SECRET, &body);
+            if let Err(e) = wa.receive(&post("", &[("x-hub-signature-256", &sig)], &body)) {
+                prop_assert_eq!(e.status(), 400);
+            }
+        }
+
+        /// Structurally valid JSON with arbitrary values: still no panic.
+        #[test]
+        fn telegram_and_whatsapp_never_panic_on_odd_values(
+            id in any::<i64>(), text in ".{0,30}", chat_type in "[a-z]{0,8}", ts in ".{0,12}",
+        ) {
+            let tg = telegram("http://unused", 0);
+            let update = json!({"update_id": id, "message": {"message_id": 1, "chat": {"id": id, "type": chat_type},
+                "date": id, "text": text}});
+            let _ = tg.receive(&tg_post(&update.to_string()));
+            let wa = whatsapp("http://unused", 0, None);
+            let body = WA_BODY.replace("1700000000", &ts.replace(['"', '\\'], "")).replace("\"A\"", &serde_json::to_string(&text).expect("json"));
+            let _ = wa.receive(&wa_post(&body));
+        }
+    }
+}
+
+#[test]
+fn bot_settings_flatten_into_the_main_config_and_read_flags() {
+    use clap::Parser;
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        config: gradtrace::config::Config,
+        #[command(flatten)]
+        bot: BotConfig,
+    }
+    let cli = Cli::try_parse_from([
+        "gradtrace",
+        "--wechat-token",
+        "tok",
+        "--wechat-app-id",
+        WX_APP_ID,
+        "--wechat-aes-key",
+        WX_AES_KEY,
+        "--telegram-secret-token",
+        "sec",
+        "--wechat-max-skew-secs",
+        "60",
+    ])
+    .expect("no clash between the two setting groups");
+    let bot = cli.bot;
+    assert!(bot.wechat_enabled() && bot.telegram_enabled() && !bot.whatsapp_enabled());
+    assert_eq!(bot.wechat_max_skew_secs, 60);
+    assert_eq!(bot.wechat_api_base, "https://api.weixin.qq.com");
+    assert_eq!(bot.telegram_api_base, "https://api.telegram.org");
+    assert!(
+        bot.whatsapp_api_base
+            .starts_with("https://graph.facebook.com/v")
+    );
+    assert_eq!(bot.wechat_token_endpoint, "token");
+    // The adapters accept these settings; a bad key or endpoint is a configuration error.
+    assert!(WeChat::new(&bot, clock_at(0), client()).is_ok_and(|w| w.safe_mode()));
+    let bad = BotConfig {
+        wechat_token_endpoint: "other".into(),
+        ..bot.clone()
+    };
+    assert!(matches!(
+        WeChat::new(&bad, clock_at(0), client()),
+        Err(BotError::NotConfigured(_))
+    ));
+    let no_app = BotConfig {
+        wechat_app_id: None,
+        ..bot.clone()
+    };
+    assert!(matches!(
+        WeChat::new(&no_app, clock_at(0), client()),
+        Err(BotError::NotConfigured(_))
+    ));
+    assert!(matches!(
+        WhatsApp::new(&bot, clock_at(0), client()),
+        Err(BotError::NotConfigured("WHATSAPP_APP_SECRET"))
+    ));
+}
+
+#[tokio::test]
+async fn wechat_stable_token_is_force_refreshed_after_an_invalid_token() {
+    let api = wechat_api(&["T1"], 40001).await;
+    let cfg = BotConfig {
+        wechat_token_endpoint: "stable_token".into(),
+        ..wechat_config(&api.base)
+    };
+    wechat(&cfg, 1700000000)
+        .send("oA", &OutboundMessage::text("hello"))
+        .await
+        .expect("sent after refresh");
+    let fetches = api.to("/cgi-bin/stable_token");
+    assert_eq!(fetches.len(), 2);
+    assert_eq!(fetches[0].body["force_refresh"], json!(false));
+    assert_eq!(fetches[1].body["force_refresh"], json!(true));
+    assert!(api.to("/cgi-bin/token").is_empty());
 }
