@@ -8,5 +8,5 @@ mod questionnaires;
 mod roster;
 mod store;
 mod survey;
-mod web;
 mod wave;
+mod web;
