@@ -47,6 +47,15 @@ pub struct Config {
     #[arg(long, env = "GRADTRACE_SECRET", hide_env_values = true, global = true)]
     pub secret: Option<String>,
 
+    /// Whom respondents contact with questions (shown on every error and notice page).
+    #[arg(
+        long,
+        env = "GRADTRACE_CONTACT",
+        default_value = "the graduate employment office / 毕业生就业指导中心",
+        global = true
+    )]
+    pub contact: String,
+
     /// Folder of survey definitions.
     #[arg(
         long,

@@ -23,6 +23,22 @@ pub enum Error {
     Io(#[from] std::io::Error),
     #[error("import: {0}")]
     Import(#[from] crate::roster::FileProblem),
+    #[error("bot: {0}")]
+    Bot(#[from] crate::bot::BotError),
     #[error("{0}")]
     Other(String),
+    /// A code or token lookup refused because its key failed too often (see `wave::limit`).
+    #[error("too many attempts; try again in {} minute(s)", .retry_after.as_secs().div_ceil(60).max(1))]
+    TooManyAttempts { retry_after: std::time::Duration },
+    /// An invitation link or code past its validity (wave close + 30 days, or one year).
+    #[error("this invitation has expired")]
+    LinkExpired,
+    #[error("redis: {0}")]
+    Redis(#[from] redis::RedisError),
+    /// The survey definitions could not be loaded (one `FILE:LINE: message` per line).
+    #[error("survey definitions:\n{0}")]
+    Survey(#[from] crate::survey::LoadError),
+    /// The translations could not be loaded.
+    #[error("translations:\n{0}")]
+    Locale(String),
 }

@@ -20,8 +20,15 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run the web server (form, webhooks, dashboards); applies pending migrations first.
+    Serve,
     /// Apply pending database migrations.
     Migrate,
+    /// Survey definitions: check them, print their JSON Schema.
+    Surveys {
+        #[command(subcommand)]
+        command: SurveysCommand,
+    },
     /// Import a roster (CSV in UTF-8 or GBK, or XLSX). Prints each rejected row and a summary;
     /// exits 1 if any row was rejected, 2 if the file was refused as a whole.
     Import {
@@ -33,6 +40,18 @@ enum Command {
         #[command(subcommand)]
         command: StaffCommand,
     },
+}
+
+#[derive(Subcommand)]
+enum SurveysCommand {
+    /// Check every definition and its translations (locales from --locales-dir); prints one
+    /// `FILE:LINE: message` per problem and exits non-zero when there is any.
+    Check {
+        /// Folder of definitions (default: --surveys-dir, i.e. `surveys`).
+        dir: Option<std::path::PathBuf>,
+    },
+    /// Print the JSON Schema of a survey definition file (committed as docs/survey.schema.json).
+    Schema,
 }
 
 #[derive(Subcommand)]
@@ -70,12 +89,40 @@ enum StaffCommand {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    // Logs go to stderr; RUST_LOG tunes them. No personal data is ever logged.
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "gradtrace=info,tower_http=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
     let config = cli.config;
     match cli.command {
+        Command::Serve => gradtrace::app::serve(config).await?,
         Command::Migrate => {
             let db = gradtrace::store::connect(&config.database_url).await?;
             gradtrace::store::migrate(&db).await?;
             println!("database is up to date");
+        }
+        Command::Surveys {
+            command: SurveysCommand::Check { dir },
+        } => {
+            let dir = dir.unwrap_or(config.surveys_dir.clone());
+            let report = gradtrace::survey::check::check_dir(&dir, &config.locales_dir);
+            for problem in &report.problems {
+                println!("{problem}");
+            }
+            if !report.is_ok() {
+                eprintln!("{} problem(s) found", report.problems.len());
+                std::process::exit(1);
+            }
+            println!("ok: {}", report.summary());
+        }
+        Command::Surveys {
+            command: SurveysCommand::Schema,
+        } => {
+            println!("{}", gradtrace::survey::check::schema_json());
         }
         Command::Import { roster } => {
             let (kind, file) = match roster {

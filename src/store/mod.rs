@@ -1,6 +1,8 @@
 //! Storage: the database connection, migrations, and the sea-orm entities. Knows no HTTP.
 pub mod entities;
+pub mod responses;
 pub mod roster;
+pub mod survey_versions;
 
 use std::time::Duration;
 

@@ -2,5 +2,10 @@
 #[macro_use]
 pub mod common;
 
+mod app;
+mod bot;
+mod questionnaires;
 mod roster;
 mod store;
+mod survey;
+mod web;

@@ -19,6 +19,15 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(has_one = "super::response::Entity")]
+    Response,
+}
+
+impl Related<super::response::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Response.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

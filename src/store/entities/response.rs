@@ -30,6 +30,19 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::invitation::Entity",
+        from = "Column::InvitationId",
+        to = "super::invitation::Column::Id"
+    )]
+    Invitation,
+}
+
+impl Related<super::invitation::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Invitation.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

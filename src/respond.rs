@@ -1,0 +1,371 @@
+//! A respondent answering one invitation through any front door (web form or bot). It loads what
+//! the engine needs — the definition at the response's version, the roster context, the same
+//! person's earlier stages — and applies consent, whole pages (web) and single answers (bot) to
+//! the one stored response, so the channels can never disagree or overwrite each other.
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
+
+use crate::error::{Error, Result};
+use crate::store::entities::{employer, graduate, invitation, response, wave};
+use crate::store::responses::{self, Channel, Invitee, Status};
+use crate::survey::{
+    Answer, Answers, Catalog, Context, Engine, Invalid, PageErrors, Stage, Survey,
+};
+
+/// One invitation's response, ready for the engine.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub invitation: invitation::Model,
+    pub wave: wave::Model,
+    pub response: response::Model,
+    pub survey: Survey,
+    pub context: Context,
+    pub answers: Answers,
+}
+
+/// What a submitted page or answer came to.
+#[derive(Debug)]
+pub enum Outcome<E> {
+    /// Saved (or already saved: a resent page changes nothing).
+    Saved,
+    /// Refused by the engine; nothing was saved.
+    Invalid(E),
+}
+
+impl Session {
+    /// Opens (or re-opens) the response of an invitee through `channel`.
+    pub async fn open<C: ConnectionTrait>(
+        db: &C,
+        catalog: &Catalog,
+        invitee: Invitee,
+        channel: Channel,
+        now: DateTime<Utc>,
+        today: NaiveDate,
+    ) -> Result<Session> {
+        let Invitee {
+            invitation,
+            wave,
+            response,
+        } = invitee;
+        let response = match response {
+            Some(r) if r.channels.split(',').any(|c| c == channel.as_str()) => r,
+            _ => responses::open(db, invitation.id, channel, now).await?,
+        };
+        let survey = survey_at(db, catalog, &wave.survey_id, response.survey_version).await?;
+        let context = context_for(db, &invitation, &survey, today).await?;
+        let answers = answers_of(&response)?;
+        Ok(Session {
+            invitation,
+            wave,
+            response,
+            survey,
+            context,
+            answers,
+        })
+    }
+
+    pub fn engine<'a>(&'a self, catalog: &'a Catalog) -> Engine<'a> {
+        Engine::new(catalog, &self.survey)
+    }
+
+    pub fn status(&self) -> Status {
+        responses::status_of(&self.response).unwrap_or(Status::Opened)
+    }
+
+    /// Whether answers can still be given or changed: the wave has opened and not closed.
+    pub fn wave_is_open(&self, now: DateTime<Utc>) -> bool {
+        self.wave.opens_at <= now && self.wave.closes_at.is_none_or(|c| now < c)
+    }
+
+    /// The privacy notice version the respondent must accept.
+    pub fn notice_version(&self) -> i32 {
+        i32::try_from(self.survey.privacy_notice.version).unwrap_or(i32::MAX)
+    }
+
+    /// Records acceptance or refusal of the privacy notice.
+    pub async fn consent<C: ConnectionTrait + TransactionTrait>(
+        &mut self,
+        db: &C,
+        accepted: bool,
+        channel: Channel,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let version = self.notice_version();
+        self.response =
+            responses::record_consent(db, self.response.id, version, accepted, channel, now)
+                .await?;
+        Ok(())
+    }
+
+    /// The web form's step: one whole page. `revision` is the one the page was rendered from;
+    /// a page sent twice (double tap, resent POST) finds its answers already saved and is a
+    /// success, never a second write.
+    pub async fn submit_page<C: ConnectionTrait>(
+        &mut self,
+        db: &C,
+        catalog: &Catalog,
+        page_id: &str,
+        page_answers: Answers,
+        revision: i32,
+        channel: Channel,
+        now: DateTime<Utc>,
+    ) -> Result<Outcome<PageErrors>> {
+        self.require_consent()?;
+        let engine = Engine::new(catalog, &self.survey);
+        let merged = match engine.submit_page(&self.context, &self.answers, page_id, page_answers) {
+            Ok(m) => m,
+            Err(errors) => return Ok(Outcome::Invalid(errors)),
+        };
+        self.save(db, catalog, merged, revision, channel, now)
+            .await?;
+        Ok(Outcome::Saved)
+    }
+
+    /// The bot's step: one answer to one question.
+    pub async fn answer<C: ConnectionTrait>(
+        &mut self,
+        db: &C,
+        catalog: &Catalog,
+        question_id: &str,
+        answer: Answer,
+        channel: Channel,
+        now: DateTime<Utc>,
+    ) -> Result<Outcome<Vec<Invalid>>> {
+        self.require_consent()?;
+        let engine = Engine::new(catalog, &self.survey);
+        let merged = match engine.answer_question(&self.context, &self.answers, question_id, answer)
+        {
+            Ok(m) => m,
+            Err(errors) => return Ok(Outcome::Invalid(errors)),
+        };
+        let revision = self.response.revision;
+        self.save(db, catalog, merged, revision, channel, now)
+            .await?;
+        Ok(Outcome::Saved)
+    }
+
+    /// Keeps what is valid of a page without insisting on the rest (going back must not lose
+    /// what was typed, nor be blocked by a half-filled page).
+    pub async fn keep_valid<C: ConnectionTrait>(
+        &mut self,
+        db: &C,
+        catalog: &Catalog,
+        page_answers: Answers,
+        revision: i32,
+        channel: Channel,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        if !self.status().accepts_answers() {
+            return Ok(());
+        }
+        let engine = Engine::new(catalog, &self.survey);
+        let mut merged = self.answers.clone();
+        for (qid, answer) in page_answers {
+            if answer.is_skipped() {
+                continue;
+            }
+            if let Ok(m) = engine.answer_question(&self.context, &merged, &qid, answer) {
+                merged = m;
+            }
+        }
+        if merged != self.answers {
+            self.save(db, catalog, merged, revision, channel, now)
+                .await?;
+        }
+        Ok(())
+    }
+
+    fn require_consent(&self) -> Result<()> {
+        match self.status() {
+            s if s.accepts_answers() => Ok(()),
+            Status::OptedOut => Err(Error::Invalid(
+                "this survey was declined (opted out)".into(),
+            )),
+            _ => Err(Error::Invalid(
+                "the privacy notice must be accepted before answers are saved".into(),
+            )),
+        }
+    }
+
+    async fn save<C: ConnectionTrait>(
+        &mut self,
+        db: &C,
+        catalog: &Catalog,
+        merged: Answers,
+        revision: i32,
+        channel: Channel,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let complete = Engine::new(catalog, &self.survey).is_complete(&self.context, &merged);
+        let status = if complete {
+            Status::Complete
+        } else {
+            Status::Partial
+        };
+        match responses::save_answers(
+            db,
+            self.response.id,
+            revision,
+            &merged,
+            status,
+            channel,
+            now,
+        )
+        .await
+        {
+            Ok(saved) => {
+                self.response = saved;
+                self.answers = merged;
+                Ok(())
+            }
+            Err(Error::Conflict(msg)) => {
+                // Someone saved since this page was shown. If it was this very page (sent
+                // twice), what is stored already holds these answers: nothing to do.
+                self.reload(db).await?;
+                let engine = Engine::new(catalog, &self.survey);
+                let stored = engine.effective_answers(&self.context, &self.answers);
+                let wanted = engine.effective_answers(&self.context, &merged);
+                if stored == wanted {
+                    Ok(())
+                } else {
+                    Err(Error::Conflict(msg))
+                }
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Re-reads the stored response (after another channel may have changed it).
+    pub async fn reload<C: ConnectionTrait>(&mut self, db: &C) -> Result<()> {
+        self.response = response::Entity::find_by_id(self.response.id)
+            .one(db)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("response {}", self.response.id)))?;
+        self.answers = answers_of(&self.response)?;
+        Ok(())
+    }
+}
+
+/// The stored answers of a response.
+pub fn answers_of(r: &response::Model) -> Result<Answers> {
+    serde_json::from_value(r.answers.clone())
+        .map_err(|e| Error::Invalid(format!("response {} holds unreadable answers: {e}", r.id)))
+}
+
+/// The definition of `survey_id` at `version`: the loaded one when it is that version, else the
+/// snapshot stored when the wave was created.
+pub async fn survey_at<C: ConnectionTrait>(
+    db: &C,
+    catalog: &Catalog,
+    survey_id: &str,
+    version: i32,
+) -> Result<Survey> {
+    if let Some(s) = catalog.survey(survey_id)
+        && i64::from(s.version) == i64::from(version)
+    {
+        return Ok(s.clone());
+    }
+    let stored = crate::store::survey_versions::find(db, survey_id, version)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("survey {survey_id} version {version}")))?;
+    serde_json::from_value(stored.definition).map_err(|e| {
+        Error::Invalid(format!(
+            "stored survey {survey_id} v{version} is unreadable: {e}"
+        ))
+    })
+}
+
+/// What the engine knows of the person: roster fields and the answers to earlier stages.
+pub async fn context_for<C: ConnectionTrait>(
+    db: &C,
+    invitation: &invitation::Model,
+    survey: &Survey,
+    today: NaiveDate,
+) -> Result<Context> {
+    let mut ctx = Context::new(today);
+    if let Some(gid) = invitation.graduate_id {
+        let g = graduate::Entity::find_by_id(gid)
+            .one(db)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("graduate {gid}")))?;
+        ctx.roster = graduate_roster(&g);
+        ctx.previous = earlier_stages(db, gid, survey.stage).await?;
+    } else if let Some(eid) = invitation.employer_id {
+        let e = employer::Entity::find_by_id(eid)
+            .one(db)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("employer {eid}")))?;
+        ctx.roster = BTreeMap::from([
+            ("employer_name".to_string(), e.name),
+            ("employer_type".to_string(), e.employer_type),
+            ("industry".to_string(), e.industry),
+            ("province".to_string(), e.province),
+            ("city".to_string(), e.city),
+        ]);
+    }
+    Ok(ctx)
+}
+
+/// Roster fields a survey may pipe or test (`roster.<field>`).
+pub fn graduate_roster(g: &graduate::Model) -> BTreeMap<String, String> {
+    BTreeMap::from([
+        ("name".to_string(), g.name.clone()),
+        ("major".to_string(), g.major.clone()),
+        ("department".to_string(), g.department.clone()),
+        ("degree_level".to_string(), g.degree_level.clone()),
+        ("class".to_string(), g.class_name.clone()),
+        ("graduation_year".to_string(), g.graduation_year.to_string()),
+        (
+            "graduation_date".to_string(),
+            g.graduation_date.format("%Y-%m-%d").to_string(),
+        ),
+    ])
+}
+
+/// The same graduate's answers at stages before `stage` (partial or complete), latest wave
+/// of each stage.
+async fn earlier_stages<C: ConnectionTrait>(
+    db: &C,
+    graduate_id: i32,
+    stage: Stage,
+) -> Result<BTreeMap<Stage, Answers>> {
+    let mut out: BTreeMap<Stage, (i32, Answers)> = BTreeMap::new();
+    let rows = invitation::Entity::find()
+        .filter(invitation::Column::GraduateId.eq(graduate_id))
+        .find_also_related(response::Entity)
+        .all(db)
+        .await?;
+    if rows.iter().all(|(_, r)| r.is_none()) {
+        return Ok(BTreeMap::new());
+    }
+    let wave_ids: Vec<i32> = rows.iter().map(|(i, _)| i.wave_id).collect();
+    let waves = wave::Entity::find()
+        .filter(wave::Column::Id.is_in(wave_ids))
+        .all(db)
+        .await?;
+    for (inv, resp) in rows {
+        let Some(resp) = resp else { continue };
+        if !matches!(resp.status.as_str(), "partial" | "complete") {
+            continue;
+        }
+        let Some(w) = waves.iter().find(|w| w.id == inv.wave_id) else {
+            continue;
+        };
+        let Ok(s) = w.stage.parse::<Stage>() else {
+            continue;
+        };
+        if s >= stage {
+            continue;
+        }
+        let answers = answers_of(&resp)?;
+        match out.get(&s) {
+            Some((wid, _)) if *wid > w.id => {}
+            _ => {
+                out.insert(s, (w.id, answers));
+            }
+        }
+    }
+    Ok(out.into_iter().map(|(s, (_, a))| (s, a)).collect())
+}

@@ -1,0 +1,516 @@
+//! The response store shared by the web form and the chat-bot: one response per invitation,
+//! opened on first contact, consent recorded, answers saved after every page or message with
+//! an optimistic revision check (a resent page never writes twice), completion and opt-out,
+//! and the lookups of an invitee by link token or by code (rate-limited).
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
+    TransactionSession, TransactionTrait,
+};
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::store::entities::{consent_event, invitation, response, wave};
+use crate::wave::code::Code;
+use crate::wave::limit::{self, AttemptLimiter};
+use crate::wave::token::{self, TokenKeys};
+
+/// Where a response stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// The link or code was used; the privacy notice is not answered yet.
+    Opened,
+    /// The privacy notice was accepted; no answer saved yet.
+    Consented,
+    /// The privacy notice was refused: nothing may be saved.
+    Declined,
+    /// Some answers saved.
+    Partial,
+    Complete,
+    /// The person asked not to take part (no more reminders).
+    OptedOut,
+}
+
+impl Status {
+    pub const ALL: [Status; 6] = [
+        Status::Opened,
+        Status::Consented,
+        Status::Declined,
+        Status::Partial,
+        Status::Complete,
+        Status::OptedOut,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Opened => "opened",
+            Status::Consented => "consented",
+            Status::Declined => "declined",
+            Status::Partial => "partial",
+            Status::Complete => "complete",
+            Status::OptedOut => "opted_out",
+        }
+    }
+
+    /// Whether answers may be saved: only after the notice was accepted, and not after opting out.
+    pub fn accepts_answers(self) -> bool {
+        matches!(self, Status::Consented | Status::Partial | Status::Complete)
+    }
+}
+
+impl FromStr for Status {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Status> {
+        Status::ALL
+            .into_iter()
+            .find(|st| st.as_str() == s)
+            .ok_or_else(|| Error::Invalid(format!("unknown response status '{s}'")))
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The front door a response was touched through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Web,
+    Wechat,
+    Telegram,
+    Whatsapp,
+    /// A liaison or administrator acting for the person (e.g. recording an opt-out by phone).
+    Staff,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 5] = [
+        Channel::Web,
+        Channel::Wechat,
+        Channel::Telegram,
+        Channel::Whatsapp,
+        Channel::Staff,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Web => "web",
+            Channel::Wechat => "wechat",
+            Channel::Telegram => "telegram",
+            Channel::Whatsapp => "whatsapp",
+            Channel::Staff => "staff",
+        }
+    }
+}
+
+impl FromStr for Channel {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Channel> {
+        Channel::ALL
+            .into_iter()
+            .find(|c| c.as_str() == s)
+            .ok_or_else(|| Error::Invalid(format!("unknown channel '{s}'")))
+    }
+}
+
+impl fmt::Display for Channel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The status of a stored response (an unknown stored value is reported, not guessed).
+pub fn status_of(r: &response::Model) -> Result<Status> {
+    r.status.parse()
+}
+
+/// `channels` with `channel` added at the end if not there yet.
+fn with_channel(channels: &str, channel: Channel) -> String {
+    if channels.split(',').any(|c| c == channel.as_str()) {
+        channels.to_string()
+    } else if channels.is_empty() {
+        channel.as_str().to_string()
+    } else {
+        format!("{channels},{}", channel.as_str())
+    }
+}
+
+/// The response of `invitation_id`, if it has one.
+pub async fn find<C: ConnectionTrait>(
+    db: &C,
+    invitation_id: i32,
+) -> Result<Option<response::Model>> {
+    Ok(response::Entity::find()
+        .filter(response::Column::InvitationId.eq(invitation_id))
+        .one(db)
+        .await?)
+}
+
+async fn get<C: ConnectionTrait>(db: &C, response_id: i32) -> Result<response::Model> {
+    response::Entity::find_by_id(response_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("response {response_id}")))
+}
+
+async fn invitation_and_wave<C: ConnectionTrait>(
+    db: &C,
+    invitation_id: i32,
+) -> Result<(invitation::Model, wave::Model)> {
+    let inv = invitation::Entity::find_by_id(invitation_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("invitation {invitation_id}")))?;
+    let w = crate::wave::find(db, inv.wave_id).await?;
+    Ok((inv, w))
+}
+
+fn new_response(
+    invitation_id: i32,
+    survey_version: i32,
+    status: Status,
+    channel: Channel,
+    now: DateTime<Utc>,
+) -> response::ActiveModel {
+    response::ActiveModel {
+        invitation_id: Set(invitation_id),
+        survey_version: Set(survey_version),
+        status: Set(status.as_str().to_string()),
+        answers: Set(serde_json::json!({})),
+        channels: Set(channel.as_str().to_string()),
+        revision: Set(0),
+        lang: Set(None),
+        opened_at: Set(None),
+        consented_at: Set(None),
+        consent_notice_version: Set(None),
+        consent_channel: Set(None),
+        completed_at: Set(None),
+        opted_out_at: Set(None),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+}
+
+/// The response of an invitation, created (status `opened`) on first contact. Opening it again,
+/// from any channel, returns the same response and only adds the channel to its list.
+pub async fn open<C: ConnectionTrait>(
+    db: &C,
+    invitation_id: i32,
+    channel: Channel,
+    now: DateTime<Utc>,
+) -> Result<response::Model> {
+    if let Some(existing) = find(db, invitation_id).await? {
+        return add_channel(db, existing, channel, now).await;
+    }
+    let (_, w) = invitation_and_wave(db, invitation_id).await?;
+    let mut model = new_response(
+        invitation_id,
+        w.survey_version,
+        Status::Opened,
+        channel,
+        now,
+    );
+    model.opened_at = Set(Some(now));
+    match response::Entity::insert(model)
+        .exec_with_returning(db)
+        .await
+    {
+        Ok(created) => Ok(created),
+        // Opened at the same moment from two phones: the other insert won; use its row.
+        Err(e) => match find(db, invitation_id).await? {
+            Some(existing) => add_channel(db, existing, channel, now).await,
+            None => Err(e.into()),
+        },
+    }
+}
+
+/// Adds a channel to the list without bumping the revision: opening changes no answer, so a
+/// page already loaded on another phone stays valid.
+async fn add_channel<C: ConnectionTrait>(
+    db: &C,
+    existing: response::Model,
+    channel: Channel,
+    now: DateTime<Utc>,
+) -> Result<response::Model> {
+    let channels = with_channel(&existing.channels, channel);
+    if channels == existing.channels && existing.opened_at.is_some() {
+        return Ok(existing);
+    }
+    let id = existing.id;
+    response::Entity::update_many()
+        .col_expr(response::Column::Channels, Expr::value(channels))
+        .col_expr(
+            response::Column::OpenedAt,
+            Expr::value(existing.opened_at.unwrap_or(now)),
+        )
+        .filter(response::Column::Id.eq(id))
+        .filter(response::Column::Channels.eq(existing.channels.clone()))
+        .exec(db)
+        .await?;
+    get(db, id).await
+}
+
+/// Records an answer to the privacy notice (a `consent_event` row, kept forever) and moves the
+/// response to `consented` or `declined`. A complete response stays complete when declined:
+/// withdrawing after completing is an opt-out.
+pub async fn record_consent<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    response_id: i32,
+    notice_version: i32,
+    accepted: bool,
+    channel: Channel,
+    now: DateTime<Utc>,
+) -> Result<response::Model> {
+    let txn = db.begin().await?;
+    let current = get(&txn, response_id).await?;
+    let status = status_of(&current)?;
+    consent_event::ActiveModel {
+        response_id: Set(response_id),
+        notice_version: Set(notice_version),
+        accepted: Set(accepted),
+        channel: Set(channel.as_str().to_string()),
+        at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let next = match (accepted, status) {
+        (true, Status::Opened | Status::Declined | Status::OptedOut) => Status::Consented,
+        (false, Status::Complete) => Status::Complete,
+        (false, _) => Status::Declined,
+        (true, s) => s,
+    };
+    let mut model: response::ActiveModel = current.clone().into();
+    model.status = Set(next.as_str().to_string());
+    model.channels = Set(with_channel(&current.channels, channel));
+    model.revision = Set(current.revision + 1);
+    model.updated_at = Set(now);
+    if accepted {
+        model.consented_at = Set(Some(now));
+        model.consent_notice_version = Set(Some(notice_version));
+        model.consent_channel = Set(Some(channel.as_str().to_string()));
+    }
+    let updated = model.update(&txn).await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Saves the whole answer set of a response, if nobody saved since `expected_revision` was
+/// read: `UPDATE … WHERE id = ? AND revision = ?`. A stale revision (a page submitted twice,
+/// or answered meanwhile on another phone) is `Error::Conflict` and changes nothing.
+pub async fn save_answers<C: ConnectionTrait, A: Serialize + ?Sized>(
+    db: &C,
+    response_id: i32,
+    expected_revision: i32,
+    answers: &A,
+    status: Status,
+    channel: Channel,
+    now: DateTime<Utc>,
+) -> Result<response::Model> {
+    if !matches!(status, Status::Partial | Status::Complete) {
+        return Err(Error::Invalid(format!(
+            "answers are saved as partial or complete, not {status}"
+        )));
+    }
+    let answers = serde_json::to_value(answers)
+        .map_err(|e| Error::Invalid(format!("answers cannot be stored: {e}")))?;
+    if !answers.is_object() {
+        return Err(Error::Invalid(
+            "answers must be an object keyed by question id".into(),
+        ));
+    }
+    let current = get(db, response_id).await?;
+    check_revision(&current, expected_revision)?;
+    let current_status = status_of(&current)?;
+    if !current_status.accepts_answers() {
+        return Err(refusal(current_status));
+    }
+    let completed_at = match status {
+        Status::Complete => current.completed_at.or(Some(now)),
+        _ => current.completed_at,
+    };
+    let changed = response::Entity::update_many()
+        .col_expr(response::Column::Answers, Expr::value(answers))
+        .col_expr(response::Column::Status, Expr::value(status.as_str()))
+        .col_expr(
+            response::Column::Channels,
+            Expr::value(with_channel(&current.channels, channel)),
+        )
+        .col_expr(
+            response::Column::Revision,
+            Expr::value(expected_revision + 1),
+        )
+        .col_expr(response::Column::CompletedAt, Expr::value(completed_at))
+        .col_expr(response::Column::UpdatedAt, Expr::value(now))
+        .filter(response::Column::Id.eq(response_id))
+        .filter(response::Column::Revision.eq(expected_revision))
+        .exec(db)
+        .await?;
+    if changed.rows_affected == 0 {
+        return Err(stale(expected_revision));
+    }
+    get(db, response_id).await
+}
+
+/// Marks a response complete without changing its answers (the engine has checked them).
+pub async fn complete<C: ConnectionTrait>(
+    db: &C,
+    response_id: i32,
+    expected_revision: i32,
+    channel: Channel,
+    now: DateTime<Utc>,
+) -> Result<response::Model> {
+    let current = get(db, response_id).await?;
+    check_revision(&current, expected_revision)?;
+    let answers = current.answers.clone();
+    save_answers(
+        db,
+        response_id,
+        expected_revision,
+        &answers,
+        Status::Complete,
+        channel,
+        now,
+    )
+    .await
+}
+
+/// Records that the person does not want to take part, whether or not they ever opened the
+/// survey. Always honoured (no revision check); saved answers are kept but no longer exported.
+pub async fn opt_out<C: ConnectionTrait>(
+    db: &C,
+    invitation_id: i32,
+    channel: Channel,
+    now: DateTime<Utc>,
+) -> Result<response::Model> {
+    let current = match find(db, invitation_id).await? {
+        Some(r) => r,
+        None => {
+            let (_, w) = invitation_and_wave(db, invitation_id).await?;
+            let mut model = new_response(
+                invitation_id,
+                w.survey_version,
+                Status::OptedOut,
+                channel,
+                now,
+            );
+            model.opted_out_at = Set(Some(now));
+            match response::Entity::insert(model)
+                .exec_with_returning(db)
+                .await
+            {
+                Ok(created) => return Ok(created),
+                Err(e) => find(db, invitation_id).await?.ok_or(Error::Db(e))?,
+            }
+        }
+    };
+    response::Entity::update_many()
+        .col_expr(
+            response::Column::Status,
+            Expr::value(Status::OptedOut.as_str()),
+        )
+        .col_expr(
+            response::Column::Channels,
+            Expr::value(with_channel(&current.channels, channel)),
+        )
+        .col_expr(
+            response::Column::Revision,
+            Expr::col(response::Column::Revision).add(1),
+        )
+        .col_expr(response::Column::OptedOutAt, Expr::value(Some(now)))
+        .col_expr(response::Column::UpdatedAt, Expr::value(now))
+        .filter(response::Column::Id.eq(current.id))
+        .exec(db)
+        .await?;
+    get(db, current.id).await
+}
+
+fn check_revision(current: &response::Model, expected: i32) -> Result<()> {
+    if current.revision != expected {
+        return Err(stale(expected));
+    }
+    Ok(())
+}
+
+fn stale(expected: i32) -> Error {
+    Error::Conflict(format!(
+        "these answers were changed elsewhere after this page was loaded (revision {expected} is \
+         out of date); reload to see them"
+    ))
+}
+
+fn refusal(status: Status) -> Error {
+    match status {
+        Status::OptedOut => Error::Invalid("this survey was declined (opted out)".into()),
+        _ => Error::Invalid("the privacy notice must be accepted before answers are saved".into()),
+    }
+}
+
+/// Someone holding an invitation: what they were invited to and their response so far.
+#[derive(Clone, Debug)]
+pub struct Invitee {
+    pub invitation: invitation::Model,
+    pub wave: wave::Model,
+    pub response: Option<response::Model>,
+}
+
+/// The invitee of a personal link's token. Forged or garbled tokens count as failures of
+/// `limiter_key` (the client's address) in `limiter`.
+pub async fn find_by_token<C: ConnectionTrait>(
+    db: &C,
+    keys: &TokenKeys,
+    limiter: &dyn AttemptLimiter,
+    limiter_key: &str,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Invitee> {
+    limit::guarded(limiter, limiter_key, || async {
+        let (invitation, wave) = token::resolve(db, keys, token, now).await?;
+        let response = find(db, invitation.id).await?;
+        Ok(Invitee {
+            invitation,
+            wave,
+            response,
+        })
+    })
+    .await
+}
+
+/// The invitee of a code typed into the bot (any case, with or without the dash). Unknown or
+/// malformed codes count as failures of `limiter_key` (the messenger user) in `limiter`, which
+/// is what makes guessing codes hopeless.
+pub async fn find_by_code<C: ConnectionTrait>(
+    db: &C,
+    limiter: &dyn AttemptLimiter,
+    limiter_key: &str,
+    typed: &str,
+    now: DateTime<Utc>,
+) -> Result<Invitee> {
+    limit::guarded(limiter, limiter_key, || async {
+        let code = Code::parse(typed)?;
+        let invitation = invitation::Entity::find()
+            .filter(invitation::Column::Code.eq(code.as_str()))
+            .one(db)
+            .await?
+            .ok_or_else(|| Error::NotFound("no invitation has this code".into()))?;
+        let wave = crate::wave::find(db, invitation.wave_id).await?;
+        if crate::wave::access_until(&wave) <= now {
+            return Err(Error::LinkExpired);
+        }
+        let response = find(db, invitation.id).await?;
+        Ok(Invitee {
+            invitation,
+            wave,
+            response,
+        })
+    })
+    .await
+}
