@@ -136,7 +136,7 @@ pub fn verify(
 ) -> Result<Claims> {
     let mut validation = Validation::new(Algorithm::HS256);
     validation.validate_exp = false;
-    validation.set_required_spec_claims(&["exp", "sub"]);
+    validation.set_required_spec_claims(&["exp"]);
     let claims = jsonwebtoken::decode::<Claims>(token.trim(), &keys.decoding, &validation)
         .map_err(|_| Error::Unauthorized)?
         .claims;

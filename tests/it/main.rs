@@ -3,6 +3,7 @@
 pub mod common;
 
 mod app;
+mod dashboard;
 mod roster;
 mod store;
 mod survey;
