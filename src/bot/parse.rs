@@ -2,6 +2,7 @@
 //! text, "8k", "八千", "1.2万", "2025年7月", "是") turned into a typed answer, or the reason it
 //! could not be. Pure: no I/O, no clock; the survey engine validates bounds afterwards.
 use super::commands::{Command, parse_command};
+use super::region::{RegionIndex, RegionReply, parse_region};
 use crate::i18n::{Lang, Localizer};
 use crate::survey::def::{Question, QuestionKind, YearMonth};
 use crate::survey::{Answer, ChoiceOption};
@@ -53,15 +54,21 @@ pub enum Expect<'a> {
     },
     Number,
     YearMonth,
+    /// A place, read against the provinces and cities of `regions.toml`.
+    Region(&'a RegionIndex),
     YesNo,
     Text,
 }
 
 impl<'a> Expect<'a> {
-    /// What a survey question expects; `options` are its labelled options (choice kinds).
-    /// None for a region, which the conversation asks as a province list, then a city list.
-    pub fn for_question(q: &Question, options: &'a [LabelledOption]) -> Option<Expect<'a>> {
-        Some(match &q.kind {
+    /// What a survey question expects; `options` are its labelled options (choice kinds),
+    /// `regions` the catalog's regions indexed once (`RegionIndex::new(catalog.regions())`).
+    pub fn for_question(
+        q: &Question,
+        options: &'a [LabelledOption],
+        regions: &'a RegionIndex,
+    ) -> Expect<'a> {
+        match &q.kind {
             QuestionKind::SingleChoice { .. } => Expect::Single(options),
             QuestionKind::MultipleChoice { .. } => Expect::Multiple(options),
             QuestionKind::Rating { scale } => {
@@ -74,8 +81,8 @@ impl<'a> Expect<'a> {
             QuestionKind::Number { .. } => Expect::Number,
             QuestionKind::Text { .. } => Expect::Text,
             QuestionKind::YearMonth { .. } => Expect::YearMonth,
-            QuestionKind::Region => return None,
-        })
+            QuestionKind::Region => Expect::Region(regions),
+        }
     }
 }
 
@@ -87,13 +94,16 @@ pub enum Reply {
     Rating(i64),
     Number(f64),
     YearMonth(YearMonth),
+    /// A place; possibly only a province, for which the city is asked next.
+    Region(RegionReply),
     YesNo(bool),
     Text(String),
 }
 
 impl Reply {
     /// The survey answer (bounds, picks and lengths are checked by the engine); None for a
-    /// yes/no, which confirms a bot step rather than answering a question.
+    /// yes/no, which confirms a bot step rather than answering a question, and for a region
+    /// that names only a province (the conversation then offers that province's cities).
     pub fn into_answer(self) -> Option<Answer> {
         Some(match self {
             Reply::Choice(c) => Answer::Choice {
@@ -107,6 +117,8 @@ impl Reply {
             Reply::Rating(r) => Answer::Rating(u32::try_from(r).ok()?),
             Reply::Number(n) => Answer::Number(n),
             Reply::YearMonth(m) => Answer::YearMonth(m),
+            Reply::Region(RegionReply::Answer(a)) => a,
+            Reply::Region(RegionReply::Province { .. }) => return None,
             Reply::Text(t) => Answer::Text(t),
             Reply::YesNo(_) => return None,
         })
@@ -139,6 +151,10 @@ pub enum Reason {
     },
     NotAYearMonth,
     NotYesNo,
+    /// No province or city of the list in a place reply.
+    NoPlace,
+    /// A place reply that fits several places (their province or city codes).
+    AmbiguousPlace(Vec<String>),
 }
 
 impl Reason {
@@ -155,6 +171,8 @@ impl Reason {
             Reason::OutOfScale { .. } => "bot-invalid-scale",
             Reason::NotAYearMonth => "bot-invalid-year-month",
             Reason::NotYesNo => "bot-invalid-yes-no",
+            Reason::NoPlace => "bot-invalid-place",
+            Reason::AmbiguousPlace(_) => "bot-invalid-ambiguous-place",
         }
     }
 
@@ -231,6 +249,7 @@ pub fn parse_reply(text: &str, expect: Expect<'_>) -> Result<Reply, Reason> {
         Expect::Rating { min, max } => parse_rating(&n, min, max).map(Reply::Rating),
         Expect::Number => parse_number(&n).map(Reply::Number),
         Expect::YearMonth => parse_year_month(&n).map(Reply::YearMonth),
+        Expect::Region(regions) => parse_region(text, regions).map(Reply::Region),
         Expect::YesNo => parse_yes_no(&n).map(Reply::YesNo),
         Expect::Text => Ok(Reply::Text(text.trim().to_string())),
     }
