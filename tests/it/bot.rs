@@ -1914,11 +1914,7 @@ fn parser_single_choice_table() {
         ("unemployed", "unemployed"),
     ];
     for (input, want) in cases {
-        assert_eq!(
-            one(input),
-            Ok(Reply::Choice(want.to_string())),
-            "input {input:?}"
-        );
+        assert_eq!(one(input), Ok(Reply::choice(want)), "input {input:?}");
     }
     assert_eq!(one("9"), Err(Reason::NoSuchOption { given: 9, count: 7 }));
     assert_eq!(one("0"), Err(Reason::NoSuchOption { given: 0, count: 7 }));
@@ -1955,15 +1951,15 @@ fn parser_single_choice_prefers_a_label_that_is_a_number() {
     ];
     assert_eq!(
         parse_reply("0", Expect::Single(&opts)),
-        Ok(Reply::Choice("none".into()))
+        Ok(Reply::choice("none"))
     );
     assert_eq!(
         parse_reply("1", Expect::Single(&opts)),
-        Ok(Reply::Choice("one".into()))
+        Ok(Reply::choice("one"))
     );
     assert_eq!(
         parse_reply("3", Expect::Single(&opts)),
-        Ok(Reply::Choice("more".into()))
+        Ok(Reply::choice("more"))
     );
 }
 
@@ -1971,7 +1967,7 @@ fn parser_single_choice_prefers_a_label_that_is_a_number() {
 fn parser_multiple_choice_table() {
     let opts = destinations();
     let many = |s: &str| parse_reply(s, Expect::Multiple(&opts));
-    let ids = |v: &[&str]| Ok(Reply::Choices(v.iter().map(|s| s.to_string()).collect()));
+    let ids = |v: &[&str]| Ok(Reply::choices(v));
     assert_eq!(many("2,5"), ids(&["flexible", "study_abroad"]));
     assert_eq!(many("2 5"), ids(&["flexible", "study_abroad"]));
     assert_eq!(many("2、5"), ids(&["flexible", "study_abroad"]));
@@ -2152,16 +2148,16 @@ fn parser_button_payloads() {
     let opts = destinations();
     assert_eq!(
         parse_payload("study_abroad", Expect::Single(&opts)),
-        Ok(Reply::Choice("study_abroad".into()))
+        Ok(Reply::choice("study_abroad"))
     );
     // Over-long ids travel as the option's number.
     assert_eq!(
         parse_payload("4", Expect::Single(&opts)),
-        Ok(Reply::Choice("further_study".into()))
+        Ok(Reply::choice("further_study"))
     );
     assert_eq!(
         parse_payload("unemployed", Expect::Multiple(&opts)),
-        Ok(Reply::Choices(vec!["unemployed".into()]))
+        Ok(Reply::choices(&["unemployed"]))
     );
 }
 
@@ -2237,7 +2233,7 @@ fn weak_opt_out_letters_yield_to_valid_answers() {
     );
     assert_eq!(
         interpret("2", Some(Expect::Single(&opts))),
-        Interpretation::Answer(Reply::Choice("flexible".into()))
+        Interpretation::Answer(Reply::choice("flexible"))
     );
     assert_eq!(
         interpret("9", Some(Expect::Single(&opts))),
@@ -2269,17 +2265,21 @@ fn typed_chat_replies_complete_the_graduation_survey_through_the_engine() {
         ("status_date", "2025年7月"),
         ("agreement", "1"),
         ("employer_name", "深圳某科技有限公司"),
-        ("employer_type", "民营"),
+        ("employer_type", "其他：律师事务所"),
         ("region", "广东深圳"),
         ("monthly_salary", "1.2万"),
         ("job_search_months", "三"),
-        ("channels", "校园招聘会、Online"),
+        ("channels", "校园招聘会、Online、其他：学长内推"),
         ("comments", "希望多组织校园招聘会"),
     ];
     let mut script = script.iter();
     while let Some(q) = engine.next_unanswered(&ctx, &answers) {
-        let options =
-            LabelledOption::from_survey(&engine.options(q), &localizer, &[Lang::ZhCn, Lang::En]);
+        let options = LabelledOption::from_survey(
+            &engine.options(q),
+            &localizer,
+            &[Lang::ZhCn, Lang::En],
+            catalog.other_option(q),
+        );
         let expect = Expect::for_question(q, &options, &regions);
         let (qid, typed) = script.next().expect("a scripted reply");
         assert_eq!(*qid, q.id, "the engine asks in order");
@@ -2296,7 +2296,10 @@ fn typed_chat_replies_complete_the_graduation_survey_through_the_engine() {
     assert_eq!(stored["destination_type"], json!({"choice": "employed"}));
     assert_eq!(stored["status_date"], json!({"year_month": "2025-07"}));
     assert_eq!(stored["agreement"], json!({"choice": "yes"}));
-    assert_eq!(stored["employer_type"], json!({"choice": "private"}));
+    assert_eq!(
+        stored["employer_type"],
+        json!({"choice": "other", "other": "律师事务所"})
+    );
     assert_eq!(
         stored["region"],
         json!({"province": "44", "city": "4403", "county": false})
@@ -2305,7 +2308,7 @@ fn typed_chat_replies_complete_the_graduation_survey_through_the_engine() {
     assert_eq!(stored["job_search_months"], json!({"number": 3}));
     assert_eq!(
         stored["channels"],
-        json!({"choices": ["campus_fair", "online"]})
+        json!({"choices": ["campus_fair", "online", "other"], "other": "学长内推"})
     );
 
     // A parsed reply the engine refuses (below the salary minimum) is not merged.
@@ -2438,7 +2441,7 @@ mod props {
             };
             prop_assert_eq!(
                 parse_reply(&typed, Expect::Single(&opts)),
-                Ok(Reply::Choice(opts[k - 1].id.clone()))
+                Ok(Reply::choice(&opts[k - 1].id))
             );
         }
 
@@ -2715,4 +2718,73 @@ fn region_reply_table() {
         panic!("{reply:?}")
     };
     assert!(reply.into_answer().is_none());
+}
+
+#[test]
+fn parser_other_option_with_its_text() {
+    let opts = vec![
+        LabelledOption::new("government", &["党政机关", "Government organ"]),
+        LabelledOption::new("state_owned", &["国有企业", "State-owned enterprise"]),
+        LabelledOption::new("private", &["民营企业", "Private enterprise"]),
+        LabelledOption::new("other", &["其他", "Other"]).as_other(),
+    ];
+    let other = |text: &str| {
+        Ok(Reply::Choice {
+            choice: "other".into(),
+            other: Some(text.into()),
+        })
+    };
+    let one = |s: &str| parse_reply(s, Expect::Single(&opts));
+    assert_eq!(one("其他"), Ok(Reply::choice("other")));
+    assert_eq!(one("其他：律师事务所"), other("律师事务所"));
+    assert_eq!(one("其他（律所）"), other("律所"));
+    assert_eq!(one("其他 律所"), other("律所"));
+    assert_eq!(one("4 律所"), other("律所"));
+    assert_eq!(one("4：律所"), other("律所"));
+    assert_eq!(one("Other: Law Firm"), other("Law Firm"));
+    assert_eq!(one("OTHER - NGO"), other("NGO"));
+    assert_eq!(one("4 2"), Err(Reason::OnlyOne));
+    assert_eq!(one("2"), Ok(Reply::choice("state_owned")));
+    // Without the mark no option takes free text.
+    let plain: Vec<LabelledOption> = opts
+        .iter()
+        .map(|o| LabelledOption {
+            other: false,
+            ..o.clone()
+        })
+        .collect();
+    assert_ne!(
+        parse_reply("其他：律师事务所", Expect::Single(&plain)),
+        other("律师事务所")
+    );
+
+    let many = |s: &str| parse_reply(s, Expect::Multiple(&opts));
+    let picks = |ids: &[&str], text: Option<&str>| {
+        Ok(Reply::Choices {
+            choices: ids.iter().map(|s| s.to_string()).collect(),
+            other: text.map(str::to_string),
+        })
+    };
+    assert_eq!(
+        many("1、其他：律所"),
+        picks(&["government", "other"], Some("律所"))
+    );
+    assert_eq!(many("其他：律所"), picks(&["other"], Some("律所")));
+    assert_eq!(
+        many("1 其他 律所"),
+        picks(&["government", "other"], Some("律所"))
+    );
+    assert_eq!(many("1,3"), picks(&["government", "private"], None));
+    assert_eq!(many("1、其他"), picks(&["government", "other"], None));
+    let stored = serde_json::to_value(
+        many("2、Other: 社会组织")
+            .expect("ok")
+            .into_answer()
+            .expect("answer"),
+    )
+    .expect("json");
+    assert_eq!(
+        stored,
+        json!({"choices": ["state_owned", "other"], "other": "社会组织"})
+    );
 }
