@@ -2454,12 +2454,23 @@ mod props {
             prop_assert_eq!(parse_year_month(&format!("{year}{month:02}")), Ok(want));
         }
 
+        /// The other option's text comes back exactly as typed.
+        #[test]
+        fn other_text_is_kept_as_typed(text in "[a-zA-Z0-9\u{4e00}-\u{9fa5}][a-zA-Z0-9 \u{4e00}-\u{9fa5}]{0,19}") {
+            let mut opts = destinations();
+            opts.push(LabelledOption::new("other", &["其他", "Other"]).as_other());
+            let want = Reply::Choice { choice: "other".into(), other: Some(text.trim().to_string()) };
+            prop_assert_eq!(parse_reply(&format!("其他：{text}"), Expect::Single(&opts)), Ok(want.clone()));
+            prop_assert_eq!(parse_reply(&format!("Other ({text})"), Expect::Single(&opts)), Ok(want));
+        }
+
         /// Whatever arrives, the parser answers with a reply or a reason, never a panic.
         #[test]
         fn parser_never_panics(s in ".{0,40}") {
             static INDEX: std::sync::OnceLock<RegionIndex> = std::sync::OnceLock::new();
             let index = INDEX.get_or_init(|| RegionIndex::new(super::super::survey::catalog().regions()));
-            let opts = destinations();
+            let mut opts = destinations();
+            opts.push(LabelledOption::new("other", &["其他", "Other"]).as_other());
             for e in [
                 Expect::Single(&opts), Expect::Multiple(&opts), Expect::Number, Expect::YearMonth,
                 Expect::YesNo, Expect::Text, Expect::Rating { min: 0, max: 100 },
