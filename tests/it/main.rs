@@ -8,4 +8,5 @@ mod questionnaires;
 mod roster;
 mod store;
 mod survey;
+mod wave;
 mod web;
