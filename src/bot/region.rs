@@ -204,13 +204,6 @@ pub fn parse_region(text: &str, index: &RegionIndex) -> Result<RegionReply, Reas
     if t.is_empty() {
         return Err(Reason::Empty);
     }
-    if index.abroad && ABROAD_WORDS.iter().any(|w| t.contains(w)) {
-        return Ok(RegionReply::Answer(Answer::Region {
-            province: ABROAD_CODE.to_string(),
-            city: None,
-            county: false,
-        }));
-    }
     let s = squash(&t);
     // English names match whole words ("Ji'an" is not inside "Jiangxi"); Chinese names match
     // anywhere (no spaces between words).
@@ -248,6 +241,18 @@ pub fn parse_region(text: &str, index: &RegionIndex) -> Result<RegionReply, Reas
         } else {
             provinces.push(hit);
         }
+    }
+    // "国外" only when no place of ours is named ("上海的外国公司" is Shanghai).
+    if provinces.is_empty()
+        && cities.is_empty()
+        && index.abroad
+        && ABROAD_WORDS.iter().any(|w| t.contains(w))
+    {
+        return Ok(RegionReply::Answer(Answer::Region {
+            province: ABROAD_CODE.to_string(),
+            city: None,
+            county: false,
+        }));
     }
     // "Xianyang" also contains "Xian": a name inside a longer matched name does not count.
     let longer: Vec<&str> = cities.iter().map(|h| h.name).collect();

@@ -2697,6 +2697,7 @@ fn region_reply_table() {
         ("国外", full("99", None, false)),
         ("abroad", full("99", None, false)),
         ("在国外工作", full("99", None, false)),
+        ("上海的外国公司", full("31", Some("3101"), false)),
         (
             "广东的县城",
             Ok(RegionReply::Province {
