@@ -19,7 +19,7 @@ use crate::roster::Lang as CliLang;
 use crate::roster::contact::{Email, Phone};
 use crate::store::entities::{contact_note, employer, graduate, invitation, wave};
 use crate::store::roster::record_audit;
-use crate::wave::Audience;
+use crate::survey::Audience;
 use crate::wave::links::survey_link;
 use crate::wave::token::{self, TokenKeys};
 
@@ -151,7 +151,7 @@ pub struct ChasePage {
 pub const MAX_PAGE: u64 = 500;
 
 fn from_and_where(sql: &mut Sql, viewer: &Viewer, w: &wave::Model, f: &ChaseFilter) -> Result<()> {
-    let audience = Audience::of_wave(w);
+    let audience = crate::wave::audience(w);
     match audience {
         Audience::Graduate => {
             sql.push(" FROM invitation i JOIN graduate g ON g.id = i.graduate_id");
@@ -286,7 +286,7 @@ pub async fn chase_list<C: ConnectionTrait>(
     limit: u64,
 ) -> Result<ChasePage> {
     let w = visible_wave(db, viewer, wave_id).await?;
-    let audience = Audience::of_wave(&w);
+    let audience = crate::wave::audience(&w);
     let backend = db.get_database_backend();
     let mut count = Sql::new(backend);
     count.push("SELECT COUNT(*) AS n");
@@ -323,7 +323,7 @@ pub async fn export_csv(
     now: DateTime<Utc>,
 ) -> Result<Vec<u8>> {
     let w = visible_wave(db, viewer, wave_id).await?;
-    let audience = Audience::of_wave(&w);
+    let audience = crate::wave::audience(&w);
     let mut sql = Sql::new(db.get_database_backend());
     select_columns(&mut sql, audience);
     let t = if audience == Audience::Graduate {

@@ -21,8 +21,8 @@ use crate::error::{Error, Result};
 use crate::respond::{answers_of, context_for, survey_at};
 use crate::store::entities::{assistance_plan, invitation, plan_follow_up, response, staff};
 use crate::store::roster::record_audit;
+use crate::survey::Audience;
 use crate::survey::{Answer, Answers, Catalog, Engine, Survey, Tag};
-use crate::wave::Audience;
 
 /// Which answers open an assistance file.
 #[derive(Debug, Clone, PartialEq)]
@@ -149,7 +149,7 @@ pub async fn open_plans(
 ) -> Result<Opened> {
     viewer.require_answers()?;
     let w = visible_wave(db, viewer, wave_id).await?;
-    if Audience::of_wave(&w) != Audience::Graduate {
+    if crate::wave::audience(&w) != Audience::Graduate {
         return Err(Error::Invalid(
             "assistance files are for graduate waves".into(),
         ));

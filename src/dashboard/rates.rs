@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 use super::scope::{Sql, Viewer};
 use crate::error::{Error, Result};
 use crate::store::entities::wave;
-use crate::wave::Audience;
+use crate::survey::Audience;
 
 /// How many invitees stand where. `opened` counts everyone who opened the link (whatever came
 /// next), `consented` everyone who accepted the notice; `unreachable` counts non-completers a
@@ -131,7 +131,7 @@ impl WaveSummary {
             survey_id: w.survey_id.clone(),
             stage: w.stage.clone(),
             cohort_year: w.cohort_year,
-            audience: Audience::of_wave(w).as_str().to_string(),
+            audience: crate::wave::audience_str(crate::wave::audience(w)).to_string(),
             opens_at: w.opens_at,
             closes_at: w.closes_at,
         }
@@ -166,7 +166,7 @@ pub async fn waves<C: ConnectionTrait>(db: &C, viewer: &Viewer) -> Result<Vec<Wa
         .await?;
     Ok(all
         .iter()
-        .filter(|w| Audience::of_wave(w) == Audience::Graduate || viewer.sees_employers())
+        .filter(|w| crate::wave::audience(w) == Audience::Graduate || viewer.sees_employers())
         .map(WaveSummary::of)
         .collect())
 }
@@ -182,7 +182,7 @@ pub async fn visible_wave<C: ConnectionTrait>(
         .one(db)
         .await?
         .ok_or(Error::Forbidden)?;
-    if Audience::of_wave(&w) == Audience::Employer && !viewer.sees_employers() {
+    if crate::wave::audience(&w) == Audience::Employer && !viewer.sees_employers() {
         return Err(Error::Forbidden);
     }
     Ok(w)
@@ -204,7 +204,7 @@ async fn group_rows<C: ConnectionTrait>(
     w: &wave::Model,
 ) -> Result<Vec<GroupRow>> {
     let mut sql = Sql::new(db.get_database_backend());
-    let (keys, from) = match Audience::of_wave(w) {
+    let (keys, from) = match crate::wave::audience(w) {
         Audience::Graduate => (
             "g.department AS k1, g.major AS k2, g.class_name AS k3",
             " FROM invitation i JOIN graduate g ON g.id = i.graduate_id",
@@ -225,7 +225,7 @@ async fn group_rows<C: ConnectionTrait>(
         .push(from)
         .push(" LEFT JOIN response r ON r.invitation_id = i.id WHERE i.wave_id = ")
         .param(w.id);
-    match Audience::of_wave(w) {
+    match crate::wave::audience(w) {
         Audience::Graduate => viewer.restrict(&mut sql),
         Audience::Employer => viewer.require_employers()?,
     }
@@ -271,7 +271,7 @@ async fn daily<C: ConnectionTrait>(
             .push(") AS INTEGER) AS d"),
     };
     sql.push(", COUNT(*) AS n");
-    match Audience::of_wave(w) {
+    match crate::wave::audience(w) {
         Audience::Graduate => {
             sql.push(" FROM invitation i JOIN graduate g ON g.id = i.graduate_id")
         }
@@ -284,7 +284,7 @@ async fn daily<C: ConnectionTrait>(
          WHERE r.status = 'complete' AND r.completed_at IS NOT NULL AND i.wave_id = ",
     )
     .param(w.id);
-    match Audience::of_wave(w) {
+    match crate::wave::audience(w) {
         Audience::Graduate => viewer.restrict(&mut sql),
         Audience::Employer => viewer.require_employers()?,
     }
@@ -369,7 +369,7 @@ pub async fn wave_rates<C: ConnectionTrait>(
 ) -> Result<WaveRates> {
     let w = visible_wave(db, viewer, wave_id).await?;
     let rows = group_rows(db, viewer, &w).await?;
-    let (totals, departments, employer_types) = match Audience::of_wave(&w) {
+    let (totals, departments, employer_types) = match crate::wave::audience(&w) {
         Audience::Graduate => {
             let (totals, departments) = tree(&rows);
             (totals, departments, Vec::new())

@@ -4,8 +4,8 @@ pub mod common;
 
 mod app;
 mod bot;
-mod questionnaires;
 mod dashboard;
+mod questionnaires;
 mod roster;
 mod store;
 mod survey;

@@ -10,7 +10,7 @@ use gradtrace::clock::ManualClock;
 use gradtrace::roster::staff::{NewStaff, add_staff};
 use gradtrace::store::entities::{employer, graduate, invitation, wave};
 use gradtrace::store::responses::{self, Channel, Status};
-use gradtrace::wave::{NewWave, SurveySnapshot};
+use gradtrace::wave::NewWave;
 use http_body_util::BodyExt;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::{Value, json};
@@ -300,12 +300,7 @@ pub async fn wave_opened_at(
     let w = gradtrace::wave::create(
         &app.state.db,
         NewWave {
-            survey: SurveySnapshot {
-                id: survey.id.clone(),
-                version: survey.version as i32,
-                stage: survey.stage.as_str().to_string(),
-                definition: serde_json::to_value(survey).expect("snapshot"),
-            },
+            survey,
             cohort_year: cohort,
             opens_at,
             closes_at: Some(opens_at + Duration::days(30)),
