@@ -73,6 +73,10 @@ pub struct Config {
         global = true
     )]
     pub locales_dir: std::path::PathBuf,
+
+    /// Reminder scheduler and senders (Redis prefix, SMTP pool, SMS gateway, retries, limits).
+    #[command(flatten)]
+    pub remind: crate::remind::config::RemindConfig,
 }
 
 impl Config {

@@ -6,6 +6,7 @@ pub mod clock;
 pub mod config;
 pub mod error;
 pub mod i18n;
+pub mod remind;
 pub mod respond;
 pub mod roster;
 pub mod store;

@@ -40,6 +40,63 @@ enum Command {
         #[command(subcommand)]
         command: StaffCommand,
     },
+    /// Send invitations and reminders until Ctrl-C (any number of workers with Redis; one
+    /// without: the embedded scheduler).
+    Worker,
+    /// The reminder schedule: rebuild Redis from the database, list dead letters.
+    Reminders {
+        #[command(subcommand)]
+        command: RemindersCommand,
+    },
+    /// Survey rounds planned for a cohort.
+    Wave {
+        #[command(subcommand)]
+        command: WaveStagesCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum RemindersCommand {
+    /// Put every pending send of the database back into Redis (after a flush or a restart
+    /// without persistence; workers also do it by themselves).
+    Rebuild,
+    /// Sends that failed on every attempt, newest first.
+    Dead {
+        #[arg(long)]
+        wave: Option<i32>,
+    },
+}
+
+#[derive(Subcommand)]
+enum WaveStagesCommand {
+    /// Create the cohort's year1/year3/year5 waves relative to its graduation date (once; a
+    /// second run creates nothing). The worker invites each cohort when its wave opens.
+    PlanStages {
+        /// Graduation year of the cohort.
+        #[arg(long)]
+        cohort: i32,
+        /// Stages and years after graduation.
+        #[arg(long, default_value = gradtrace::remind::stages::DEFAULT_STAGES)]
+        stages: String,
+        /// Days each wave stays open.
+        #[arg(long, default_value_t = gradtrace::remind::stages::DEFAULT_WINDOW_DAYS)]
+        window_days: i64,
+        /// Reminder offsets after opening, e.g. `3d,7d,14d` (units s, m, h, d).
+        #[arg(long)]
+        reminders: Option<String>,
+        /// At most this many reminders per person (default: one per offset).
+        #[arg(long)]
+        max_reminders: Option<u32>,
+        /// No reminders in this local span, e.g. `21:00-08:00`, or `none`.
+        #[arg(long)]
+        quiet_hours: Option<String>,
+        /// Time zone of dates and quiet hours (default Asia/Shanghai).
+        #[arg(long)]
+        time_zone: Option<String>,
+        /// Reminder channels in the order tried (default `bot,sms,email`).
+        #[arg(long)]
+        channels: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -99,7 +156,72 @@ async fn main() -> anyhow::Result<()> {
         .init();
     let config = cli.config;
     match cli.command {
-        Command::Serve => gradtrace::app::serve(config).await?,
+        Command::Serve => {
+            // Without Redis the embedded scheduler runs beside the server (one instance only).
+            if config.redis_url.is_none() {
+                let worker_config = config.clone();
+                tokio::spawn(async move {
+                    if let Err(e) = run_worker(worker_config).await {
+                        tracing::error!(error = %e, "embedded reminder worker stopped");
+                    }
+                });
+            }
+            gradtrace::app::serve(config).await?
+        }
+        Command::Worker => run_worker(config).await?,
+        Command::Reminders { command } => run_reminders(&config, command).await?,
+        Command::Wave {
+            command:
+                WaveStagesCommand::PlanStages {
+                    cohort,
+                    stages,
+                    window_days,
+                    reminders,
+                    max_reminders,
+                    quiet_hours,
+                    time_zone,
+                    channels,
+                },
+        } => {
+            use gradtrace::remind::stages;
+            use gradtrace::wave::plan::{PlanOptions, ReminderPlan};
+            let stages = stages::parse_stages(&stages)?;
+            let plan = ReminderPlan::from_options(&PlanOptions {
+                offsets: reminders,
+                max_reminders,
+                quiet_hours,
+                time_zone,
+                channels,
+            })?;
+            let catalog = gradtrace::survey::Catalog::load(&config.surveys_dir)?;
+            let db = gradtrace::store::connect(&config.database_url).await?;
+            gradtrace::store::migrate(&db).await?;
+            let planned = stages::plan_stages(
+                &db,
+                &catalog,
+                cohort,
+                &stages,
+                window_days,
+                &plan,
+                chrono::Utc::now(),
+            )
+            .await?;
+            for s in planned {
+                println!(
+                    "{:<6} wave {:>4} opens {}  {}",
+                    s.stage.as_str(),
+                    s.wave_id,
+                    s.opens_at
+                        .with_timezone(&plan.time_zone)
+                        .format("%Y-%m-%d %H:%M"),
+                    if s.created {
+                        "created"
+                    } else {
+                        "already planned"
+                    }
+                );
+            }
+        }
         Command::Migrate => {
             let db = gradtrace::store::connect(&config.database_url).await?;
             gradtrace::store::migrate(&db).await?;
@@ -194,6 +316,73 @@ async fn import_roster(config: &Config, kind: RosterKind, file: &Path) -> anyhow
             Ok(())
         }
     }
+}
+
+/// `gradtrace worker`: sends until Ctrl-C, finishing the batch in hand.
+async fn run_worker(config: Config) -> anyhow::Result<()> {
+    use gradtrace::remind::{Scheduler, Worker, sender::bot};
+    let clock: std::sync::Arc<dyn gradtrace::clock::Clock> =
+        std::sync::Arc::new(gradtrace::clock::SystemClock);
+    let db = gradtrace::store::connect(&config.database_url).await?;
+    gradtrace::store::migrate(&db).await?;
+    let scheduler = Scheduler::connect(
+        config.redis_url.as_deref(),
+        &config.remind,
+        db,
+        clock.clone(),
+    )
+    .await?;
+    let bots = bot::BotSender::from_config(&bot::config_from_env(), clock)?;
+    let worker = Worker::from_config(&config, scheduler, bots)?;
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("stopping the reminder worker after the batch in hand");
+        let _ = stop.send(true);
+    });
+    tracing::info!("reminder worker started");
+    worker.run(stopped).await?;
+    Ok(())
+}
+
+async fn run_reminders(config: &Config, command: RemindersCommand) -> anyhow::Result<()> {
+    use gradtrace::remind::Scheduler;
+    let clock: std::sync::Arc<dyn gradtrace::clock::Clock> =
+        std::sync::Arc::new(gradtrace::clock::SystemClock);
+    let db = gradtrace::store::connect(&config.database_url).await?;
+    gradtrace::store::migrate(&db).await?;
+    match command {
+        RemindersCommand::Rebuild => {
+            if config.redis_url.is_none() {
+                anyhow::bail!(
+                    "REDIS_URL is not set: the embedded scheduler reads the database directly, \
+                     there is nothing to rebuild"
+                );
+            }
+            let scheduler =
+                Scheduler::connect(config.redis_url.as_deref(), &config.remind, db, clock).await?;
+            let n = scheduler.rebuild().await?;
+            println!("{n} pending sends put back into Redis");
+        }
+        RemindersCommand::Dead { wave } => {
+            let dead = gradtrace::remind::dead_letters(&db, wave).await?;
+            println!("reminder  invitation  wave  kind        channel  attempts  last error");
+            for d in &dead {
+                println!(
+                    "{:>8}  {:>10}  {:>4}  {:<10}  {:<7}  {:>8}  {}",
+                    d.reminder_id,
+                    d.invitation_id,
+                    d.wave_id,
+                    d.kind,
+                    d.channel.as_deref().unwrap_or("—"),
+                    d.attempts,
+                    d.last_error.as_deref().unwrap_or("")
+                );
+            }
+            eprintln!("{} dead letter(s)", dead.len());
+        }
+    }
+    Ok(())
 }
 
 /// The password piped to standard input, without its final line break.

@@ -5,6 +5,7 @@ pub mod error;
 pub mod form;
 pub mod lang;
 pub mod security;
+pub mod unsubscribe;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -65,6 +66,7 @@ pub fn router(state: AppState) -> Router {
     let mut app = Router::new()
         .merge(form::routes())
         .merge(assets::routes())
+        .merge(unsubscribe::routes())
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(
