@@ -5,6 +5,7 @@ pub mod common;
 mod app;
 mod bot;
 mod questionnaires;
+mod remind;
 mod roster;
 mod store;
 mod survey;
