@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, FromQueryResult,
-    QueryFilter, QueryOrder, QuerySelect, Set, Statement, Value,
+    QueryFilter, QuerySelect, Set, Statement, Value,
 };
 
 use super::{Kind, State};
@@ -69,8 +69,8 @@ pub struct Planned {
 }
 
 #[derive(FromQueryResult)]
-struct MaxId {
-    m: Option<i32>,
+struct Inserted {
+    id: i32,
 }
 
 /// Builds a statement from SQL written with `?` placeholders (PostgreSQL wants `$1`, `$2`, …).
@@ -107,26 +107,15 @@ pub async fn plan_wave(
     }
     let plan = ReminderPlan::from_json(&w.reminder_plan)?;
     let backend = db.get_database_backend();
-    let before = MaxId::find_by_statement(Statement::from_string(
-        backend,
-        "SELECT MAX(id) AS m FROM reminder",
-    ))
-    .one(db)
-    .await?
-    .and_then(|r| r.m)
-    .unwrap_or(0);
-
     let at_opening = invitation_due(&plan, w.opens_at);
-    let not_planned = "NOT EXISTS (SELECT 1 FROM reminder r WHERE r.invitation_id = i.id \
-                       AND r.kind <> 'manual')";
-    db.execute_raw(stmt(
+    // Only the ids come back: every row of this statement is due at the same moment.
+    let bulk = Inserted::find_by_statement(stmt(
         backend,
-        &format!(
-            "INSERT INTO reminder (invitation_id, wave_id, kind, seq, planned_at, due_at, state, \
-             attempts, created_at, updated_at) \
-             SELECT i.id, i.wave_id, ?, 0, ?, ?, ?, 0, ?, ? FROM invitation i \
-             WHERE i.wave_id = ? AND i.created_at <= ? AND {not_planned}"
-        ),
+        "INSERT INTO reminder (invitation_id, wave_id, kind, seq, planned_at, due_at, state, \
+         attempts, created_at, updated_at) \
+         SELECT i.id, i.wave_id, ?, 0, ?, ?, ?, 0, ?, ? FROM invitation i \
+         WHERE i.wave_id = ? AND i.created_at <= ? AND NOT EXISTS (SELECT 1 FROM reminder r \
+         WHERE r.invitation_id = i.id AND r.kind <> 'manual') RETURNING id",
         vec![
             Kind::Invitation.as_str().into(),
             at_opening.into(),
@@ -138,7 +127,9 @@ pub async fn plan_wave(
             w.opens_at.into(),
         ],
     ))
+    .all(db)
     .await?;
+    let mut due: Vec<Due> = bulk.into_iter().map(|r| (r.id, at_opening)).collect();
 
     // Invited after the opening: each one's sends count from their own invitation.
     let late: Vec<(i32, DateTime<Utc>)> = invitation::Entity::find()
@@ -159,27 +150,10 @@ pub async fn plan_wave(
             let due = invitation_due(&plan, base(w, *created));
             new_row(*id, w.id, Kind::Invitation, 0, due, None, now)
         });
-        reminder::Entity::insert_many(rows).exec(db).await?;
-    }
-
-    let mut due = Vec::new();
-    let mut last = before;
-    loop {
-        let page: Vec<(i32, DateTime<Utc>)> = reminder::Entity::find()
-            .select_only()
-            .column(reminder::Column::Id)
-            .column(reminder::Column::DueAt)
-            .filter(reminder::Column::WaveId.eq(w.id))
-            .filter(reminder::Column::Id.gt(last))
-            .filter(reminder::Column::State.eq(State::Pending.as_str()))
-            .order_by_asc(reminder::Column::Id)
-            .limit(50_000)
-            .into_tuple()
-            .all(db)
+        let inserted = reminder::Entity::insert_many(rows)
+            .exec_with_returning(db)
             .await?;
-        let Some((id, _)) = page.last() else { break };
-        last = *id;
-        due.extend(page);
+        due.extend(inserted.into_iter().map(|r| (r.id, r.due_at)));
     }
     Ok(Planned {
         created: due.len(),

@@ -29,6 +29,8 @@ use crate::wave::plan::ReminderChannel;
 
 /// Members per ZADD when scheduling many sends.
 const ZADD_CHUNK: usize = 5_000;
+/// ZADDs sent in one pipeline.
+const ZADDS_PER_PIPELINE: usize = 10;
 /// Dead letters kept in Redis (the database keeps all of them).
 const DEAD_KEPT: isize = 10_000;
 
@@ -285,13 +287,15 @@ impl Scheduler {
         };
         let mut conn = q.conn.clone();
         let key = q.key("due");
-        for chunk in items.chunks(ZADD_CHUNK) {
-            let members: Vec<(i64, i32)> = chunk.iter().map(|(id, t)| (millis(*t), *id)).collect();
-            let _: i64 = redis::cmd("ZADD")
-                .arg(&key)
-                .arg(&members)
-                .query_async(&mut conn)
-                .await?;
+        // Several ZADDs per round trip.
+        for group in items.chunks(ZADD_CHUNK * ZADDS_PER_PIPELINE) {
+            let mut pipe = redis::pipe();
+            for chunk in group.chunks(ZADD_CHUNK) {
+                let members: Vec<(i64, i32)> =
+                    chunk.iter().map(|(id, t)| (millis(*t), *id)).collect();
+                pipe.zadd_multiple(&key, &members).ignore();
+            }
+            let _: () = pipe.query_async(&mut conn).await?;
         }
         Ok(())
     }

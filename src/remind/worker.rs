@@ -457,35 +457,35 @@ impl Worker {
         let mut buried: Vec<(Claim, serde_json::Value)> = Vec::new();
         let mut chain: Vec<&reminder::Model> = Vec::new();
         let mut logs: Vec<delivery::ActiveModel> = Vec::new();
+        let mut sent: HashMap<ReminderChannel, Vec<i32>> = HashMap::new();
+        // One claim batch shares one token.
+        let token = results
+            .first()
+            .map(|(r, ..)| r.claim.token.clone())
+            .unwrap_or_default();
         let txn = db.begin().await?;
         let result: Result<Vec<reminder::Model>> = async {
             for (r, attempt, outcome, log) in &results {
                 let mut log = log.clone();
                 let id = r.row.id;
-                let guard = reminder::Entity::update_many()
-                    .filter(reminder::Column::Id.eq(id))
-                    .filter(reminder::Column::ClaimToken.eq(r.claim.token.clone()))
-                    .col_expr(
-                        reminder::Column::ClaimToken,
-                        Expr::value(Option::<String>::None),
-                    )
-                    .col_expr(
-                        reminder::Column::LeaseUntil,
-                        Expr::value(Option::<DateTime<Utc>>::None),
-                    )
-                    .col_expr(reminder::Column::UpdatedAt, Expr::value(now));
+                let guard = || {
+                    reminder::Entity::update_many()
+                        .filter(reminder::Column::Id.eq(id))
+                        .filter(reminder::Column::ClaimToken.eq(r.claim.token.clone()))
+                        .col_expr(
+                            reminder::Column::ClaimToken,
+                            Expr::value(Option::<String>::None),
+                        )
+                        .col_expr(
+                            reminder::Column::LeaseUntil,
+                            Expr::value(Option::<DateTime<Utc>>::None),
+                        )
+                        .col_expr(reminder::Column::UpdatedAt, Expr::value(now))
+                };
                 match outcome {
                     Outcome::Sent(channel) => {
-                        guard
-                            .col_expr(reminder::Column::State, Expr::value(State::Sent.as_str()))
-                            .col_expr(reminder::Column::Channel, Expr::value(channel.as_str()))
-                            .col_expr(reminder::Column::SentAt, Expr::value(Some(now)))
-                            .col_expr(
-                                reminder::Column::LastError,
-                                Expr::value(Option::<String>::None),
-                            )
-                            .exec(&txn)
-                            .await?;
+                        // Written below, one statement per channel for the whole batch.
+                        sent.entry(*channel).or_default().push(id);
                         acks.push(r.claim.clone());
                         chain.push(&r.row);
                     }
@@ -495,7 +495,7 @@ impl Worker {
                             .settings
                             .backoff(u32::try_from(*attempt).unwrap_or(1));
                         let at = ctx.plan_of(&r.row).out_of_quiet_hours(now + wait);
-                        guard
+                        guard()
                             .col_expr(
                                 reminder::Column::State,
                                 Expr::value(State::Pending.as_str()),
@@ -511,7 +511,7 @@ impl Worker {
                         retries.push((r.claim.clone(), at));
                     }
                     Outcome::Retry(channel, why) => {
-                        guard
+                        guard()
                             .col_expr(reminder::Column::State, Expr::value(State::Dead.as_str()))
                             .col_expr(reminder::Column::Channel, Expr::value(channel.as_str()))
                             .col_expr(
@@ -537,7 +537,7 @@ impl Worker {
                         chain.push(&r.row);
                     }
                     Outcome::Failed(channel, why) => {
-                        guard
+                        guard()
                             .col_expr(reminder::Column::State, Expr::value(State::Failed.as_str()))
                             .col_expr(reminder::Column::Channel, Expr::value(channel.as_str()))
                             .col_expr(
@@ -551,6 +551,31 @@ impl Worker {
                     }
                 }
                 logs.extend(log);
+            }
+            for (channel, ids) in &sent {
+                for chunk in ids.chunks(500) {
+                    reminder::Entity::update_many()
+                        .filter(reminder::Column::Id.is_in(chunk.to_vec()))
+                        .filter(reminder::Column::ClaimToken.eq(token.clone()))
+                        .col_expr(reminder::Column::State, Expr::value(State::Sent.as_str()))
+                        .col_expr(reminder::Column::Channel, Expr::value(channel.as_str()))
+                        .col_expr(reminder::Column::SentAt, Expr::value(Some(now)))
+                        .col_expr(
+                            reminder::Column::LastError,
+                            Expr::value(Option::<String>::None),
+                        )
+                        .col_expr(
+                            reminder::Column::ClaimToken,
+                            Expr::value(Option::<String>::None),
+                        )
+                        .col_expr(
+                            reminder::Column::LeaseUntil,
+                            Expr::value(Option::<DateTime<Utc>>::None),
+                        )
+                        .col_expr(reminder::Column::UpdatedAt, Expr::value(now))
+                        .exec(&txn)
+                        .await?;
+                }
             }
             for chunk in logs.chunks(500) {
                 delivery::Entity::insert_many(chunk.to_vec())
