@@ -3,7 +3,7 @@
 //! 20,000) to an SMTP server on loopback with W workers over the Redis scheduler.
 //!
 //! `cargo bench --bench remind --profile dev -- [--invitations N] [--emails M] [--workers W]
-//! [--only schedule|deliver]`. PostgreSQL (TEST_POSTGRES_URL, default
+//! [--workers W] [--in-flight F] [--smtp-pool P] [--batch B] [--only schedule|deliver]`. PostgreSQL (TEST_POSTGRES_URL, default
 //! postgres://postgres@127.0.0.1:5432/test) in a schema of its own, dropped at the end; Redis
 //! (TEST_REDIS_URL, default redis://127.0.0.1:6379) under a prefix of its own, deleted at the end.
 #[path = "../tests/it/remind/sink.rs"]
@@ -186,7 +186,7 @@ async fn schedule(n: usize) {
     bench.cleanup().await;
 }
 
-async fn deliver(n: usize, workers: usize) {
+async fn deliver(n: usize, workers: usize, in_flight: usize, pool_size: u32, batch: usize) {
     let bench = Bench::new().await;
     let now = Utc::now();
     let plan = ReminderPlan::from_options(&PlanOptions {
@@ -224,8 +224,8 @@ async fn deliver(n: usize, workers: usize) {
                 email: Some(email),
                 ..Default::default()
             }),
-            100,
-            16,
+            batch,
+            in_flight,
         )));
     }
     let start = Instant::now();
@@ -245,7 +245,7 @@ async fn deliver(n: usize, workers: usize) {
     assert_eq!(mails, n, "every e-mail arrived");
     assert_eq!(claimed, n);
     println!(
-        "deliver {n} e-mails with {workers} workers (batch 100, 16 in flight, 8 SMTP connections each): {:.2} s, {:.0} mails/s",
+        "deliver {n} e-mails with {workers} workers (batch {batch}, {in_flight} in flight, {pool_size} SMTP connections each): {:.2} s, {:.0} mails/s",
         elapsed.as_secs_f64(),
         n as f64 / elapsed.as_secs_f64()
     );
@@ -263,7 +263,14 @@ fn main() {
             schedule(num("--invitations", 1_000_000)).await;
         }
         if only.as_deref() != Some("schedule") {
-            deliver(num("--emails", 20_000), num("--workers", 2)).await;
+            deliver(
+                num("--emails", 20_000),
+                num("--workers", 2),
+                num("--in-flight", 64),
+                u32::try_from(num("--smtp-pool", 32)).unwrap_or(32),
+                num("--batch", 200),
+            )
+            .await;
         }
     });
 }

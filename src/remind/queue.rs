@@ -568,6 +568,24 @@ impl Scheduler {
         Ok(total)
     }
 
+    /// Takes a named lock for `ttl` if nobody holds it (embedded: always granted — there is
+    /// one instance). Used so that only one of several workers runs maintenance at a time.
+    pub async fn try_lock(&self, name: &str, ttl: Duration) -> Result<bool> {
+        let Backend::Redis(q) = &self.backend else {
+            return Ok(true);
+        };
+        let mut conn = q.conn.clone();
+        let got: Option<String> = redis::cmd("SET")
+            .arg(q.key(&format!("lock:{name}")))
+            .arg(uuid::Uuid::new_v4().simple().to_string())
+            .arg("NX")
+            .arg("PX")
+            .arg(u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX))
+            .query_async(&mut conn)
+            .await?;
+        Ok(got.is_some())
+    }
+
     /// Counts of what the scheduler holds (embedded: from the database).
     pub async fn stats(&self) -> Result<QueueStats> {
         match &self.backend {

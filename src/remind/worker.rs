@@ -217,8 +217,19 @@ impl Worker {
         while !*stop.borrow() {
             if last_maintenance.is_none_or(|t| t.elapsed() >= MAINTENANCE_EVERY) {
                 last_maintenance = Some(std::time::Instant::now());
-                if let Err(e) = self.maintain().await {
-                    tracing::error!(error = %e, "reminder maintenance failed");
+                // One worker of many maintains per period; the others only send.
+                let mine = self
+                    .scheduler
+                    .try_lock("maintenance", MAINTENANCE_EVERY - Duration::from_secs(5))
+                    .await;
+                match mine {
+                    Ok(true) => {
+                        if let Err(e) = self.maintain().await {
+                            tracing::error!(error = %e, "reminder maintenance failed");
+                        }
+                    }
+                    Ok(false) => {}
+                    Err(e) => tracing::error!(error = %e, "reminder maintenance lock failed"),
                 }
             }
             let claimed = match self.run_once().await {
