@@ -100,6 +100,9 @@ pub struct Config {
         global = true
     )]
     pub plan_min_salary: f64,
+    /// Reminder scheduler and senders (Redis prefix, SMTP pool, SMS gateway, retries, limits).
+    #[command(flatten)]
+    pub remind: crate::remind::config::RemindConfig,
 }
 
 impl Config {

@@ -7,6 +7,7 @@ pub mod config;
 pub mod dashboard;
 pub mod error;
 pub mod i18n;
+pub mod remind;
 pub mod respond;
 pub mod roster;
 pub mod store;

@@ -45,6 +45,14 @@ enum Command {
         #[command(subcommand)]
         command: cli::wave::WaveCommand,
     },
+    /// Send invitations and reminders until Ctrl-C (any number of workers with Redis; one
+    /// without: the embedded scheduler).
+    Worker,
+    /// The reminder schedule: rebuild Redis from the database, list dead letters.
+    Reminders {
+        #[command(subcommand)]
+        command: cli::remind::RemindersCommand,
+    },
     /// Export data (responses of a wave as CSV or XLSX).
     Export {
         #[command(subcommand)]
@@ -65,7 +73,9 @@ async fn main() -> anyhow::Result<()> {
         .init();
     let config = cli.config;
     match cli.command {
-        Command::Serve => gradtrace::app::serve(config).await?,
+        Command::Serve => cli::remind::serve(config).await?,
+        Command::Worker => cli::remind::run_worker(config).await?,
+        Command::Reminders { command } => cli::remind::run_reminders(&config, command).await?,
         Command::Migrate => {
             cli::open_db(&config).await?;
             println!("database is up to date");

@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261127_000001_core;
 mod m20261127_100000_dashboard;
+mod m20261127_200000_reminders;
 
 pub struct Migrator;
 
@@ -13,6 +14,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261127_000001_core::Migration),
             Box::new(m20261127_100000_dashboard::Migration),
+            Box::new(m20261127_200000_reminders::Migration),
         ]
     }
 }

@@ -1,5 +1,6 @@
 //! The command implementations behind `src/main.rs` (part of the binary, not the library):
 //! each module parses nothing itself, it runs one group of subcommands and prints for people.
+pub mod remind;
 pub mod roster;
 pub mod surveys;
 pub mod wave;

@@ -47,6 +47,9 @@ pub enum WaveCommand {
     },
     /// List waves with their invitation and response counts.
     List,
+    /// Create the cohort's year1/year3/year5 waves relative to its graduation date (once; a
+    /// second run creates nothing). The worker invites each cohort when its wave opens.
+    PlanStages(super::remind::PlanStagesArgs),
 }
 
 #[derive(Subcommand)]
@@ -143,6 +146,7 @@ pub async fn run_wave(config: &Config, command: WaveCommand) -> anyhow::Result<(
                 None => std::io::Write::write_all(&mut std::io::stdout().lock(), &buf)?,
             }
         }
+        WaveCommand::PlanStages(args) => super::remind::plan_stages(config, args).await?,
         WaveCommand::List => {
             let db = open_db(config).await?;
             println!(

@@ -5,6 +5,7 @@ pub mod error;
 pub mod form;
 pub mod lang;
 pub mod security;
+pub mod unsubscribe;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -66,6 +67,7 @@ pub fn router(state: AppState) -> Router {
         .merge(form::routes())
         .merge(crate::dashboard::routes())
         .merge(assets::routes())
+        .merge(unsubscribe::routes())
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(

@@ -6,6 +6,7 @@ mod app;
 mod bot;
 mod dashboard;
 mod questionnaires;
+mod remind;
 mod roster;
 mod store;
 mod survey;

@@ -36,7 +36,7 @@ pub fn routes() -> Router<AppState> {
 
 #[derive(Deserialize, Default)]
 pub struct LangQuery {
-    lang: Option<String>,
+    pub lang: Option<String>,
 }
 
 /// Who is asking, for the attempt limiter: the client's address.
