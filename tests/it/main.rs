@@ -3,6 +3,7 @@
 pub mod common;
 
 mod app;
+mod demo;
 mod roster;
 mod store;
 mod survey;
