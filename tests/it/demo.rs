@@ -17,6 +17,15 @@ use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
 };
 
+use std::sync::Arc;
+
+use gradtrace::clock::{Clock, ManualClock};
+use gradtrace::i18n::Localizer;
+use gradtrace::survey::Catalog;
+use gradtrace::wave::limit::MemoryLimiter;
+use gradtrace::wave::token::TokenKeys;
+use gradtrace::web::Services;
+
 use crate::app::TestApp;
 use crate::common::TestDb;
 
@@ -474,4 +483,55 @@ fn demo_in_an_empty_folder_serves_its_own_database_on_the_chosen_port() {
     assert!(body.contains("name=\"consent\""), "{body}");
     assert!(dir.path().join("gradtrace-demo.db").exists());
     assert!(dir.path().join(demo::SECRET_FILE).exists());
+}
+
+/// The app's services over a test database, built by hand: `app::services` would migrate the
+/// URL's default PostgreSQL schema, which other branches' migrations may have moved on.
+fn services_over(t: &TestDb, clock: ManualClock) -> Services {
+    let config = crate::app::config(&t.url);
+    let secret = config.secret.clone().unwrap();
+    Services {
+        db: t.db.clone(),
+        catalog: Catalog::load(&config.surveys_dir).unwrap(),
+        i18n: Localizer::load(&config.locales_dir).unwrap(),
+        keys: TokenKeys::from_secret(&secret).unwrap(),
+        csrf_key: secret.into_bytes(),
+        limiter: Arc::new(MemoryLimiter::new(5, std::time::Duration::from_secs(60)).unwrap()),
+        clock: Arc::new(clock),
+        config,
+    }
+}
+
+#[tokio::test]
+async fn the_demo_seeds_postgresql_too() {
+    let t = TestDb::postgres().await;
+    let clock = ManualClock::at(crate::app::test_now());
+    let services = services_over(&t, clock.clone());
+    let seeded = demo::seed(&t.db, &services.catalog, &clock).await.unwrap();
+    let after = counts(&t.db).await;
+    assert!(seeded.unanswerable.is_empty(), "{:?}", seeded.unanswerable);
+    assert_eq!(after["waves"], 11);
+    assert!(after["responses.complete"] > 1000, "{after:?}");
+    assert!(after["responses.partial"] > 100, "{after:?}");
+    let again = demo::seed(&t.db, &services.catalog, &clock).await.unwrap();
+    assert_eq!(again.responses_created, 0);
+    assert_eq!(counts(&t.db).await, after);
+
+    // Each printed link's token opens the invitation it was printed for.
+    let guide = demo::Guide::new(&services, &seeded, SecretSource::Environment, false, 1.0)
+        .await
+        .unwrap();
+    let showcased = [
+        &seeded.showcase.untouched,
+        &seeded.showcase.partial,
+        &seeded.showcase.complete,
+    ];
+    assert_eq!(guide.graduate_links.len(), 3);
+    for (link, pair) in guide.graduate_links.iter().zip(showcased) {
+        let token = link.url.rsplit('/').next().unwrap();
+        let (inv, _) = gradtrace::wave::token::resolve(&t.db, &services.keys, token, clock.now())
+            .await
+            .unwrap();
+        assert_eq!(Some(inv.id), pair.as_ref().map(|(_, i)| i.id));
+    }
 }
