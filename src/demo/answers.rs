@@ -139,7 +139,7 @@ impl<'a> Respondent<'a> {
             Some(JobTitle) => Answer::Text(self.job_title(ctx)),
             Some(MonthlySalary) => Answer::Number(self.salary(q, ctx, answers, engine)),
             Some(MajorMatch) | Some(InterestMatch) | Some(SkillsUse) | Some(JobSatisfaction) => {
-                Answer::Rating(weighted(&mut self.rng, &LIKERT_GRADUATE))
+                self.rating(q, &LIKERT_GRADUATE)
             }
             Some(AgreementSigned) => self.yes_no(0.75),
             Some(StartupActive) => self.yes_no(0.7),
@@ -918,10 +918,10 @@ impl<'a> Respondent<'a> {
     fn region(&mut self, engine: &Engine<'_>, ctx: &Context) -> Answer {
         let regions = engine.catalog.regions();
         let county = self.rng.random_bool(0.08);
-        if let Some(Job {
+        if let Job {
             place: Some((province, city)),
             ..
-        }) = self.job.clone().or_else(|| Some(self.job(ctx)))
+        } = self.job(ctx)
             && regions.city(&province, &city).is_some()
         {
             return Answer::Region {
