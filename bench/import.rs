@@ -136,8 +136,28 @@ fn generate(path: &Path, rows: usize) -> Result<u64> {
     Ok(out.len() as u64)
 }
 
+/// CPU seconds this process has used (all threads, SQLite's included), from `/proc/self/stat`;
+/// wall time on a shared machine says more about the neighbours than about the import.
+fn process_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which may hold spaces) start at field 3; utime and stime
+    // are fields 14 and 15, in clock ticks of 1/100 s (USER_HZ on Linux).
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
+/// The 1-minute load average, to read the figures against.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(str::to_string))
+        .unwrap_or_else(|| "?".to_string())
+}
+
 /// Reads and imports the file, timing the reading and the whole.
 async fn run(db: &DatabaseConnection, backend: &str, label: &str, path: &Path) -> Result<()> {
+    let cpu_before = process_cpu_seconds();
     let started = Instant::now();
     let table = read::read_file(path)?;
     let read_secs = started.elapsed().as_secs_f64();
@@ -152,11 +172,16 @@ async fn run(db: &DatabaseConnection, backend: &str, label: &str, path: &Path) -
         )
         .into());
     }
+    let cpu = match (cpu_before, process_cpu_seconds()) {
+        (Some(before), Some(after)) => format!("{:.2} s", after - before),
+        _ => "?".to_string(),
+    };
     println!(
-        "{backend:<10} {label:<12} {rows:>7} rows ({} inserted, {} updated)  {secs:6.2} s  ({read_secs:.2} s reading)  {:>8.0} rows/s",
+        "{backend:<8} {label:<12} {rows:>6} rows ({} new, {} updated)  {secs:5.2} s  {:>6.0} rows/s  (reading {read_secs:.2} s; client CPU {cpu}; load {})",
         report.inserted,
         report.updated,
         rows as f64 / secs,
+        load_average(),
     );
     Ok(())
 }

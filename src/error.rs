@@ -23,6 +23,8 @@ pub enum Error {
     Io(#[from] std::io::Error),
     #[error("import: {0}")]
     Import(#[from] crate::roster::FileProblem),
+    #[error("bot: {0}")]
+    Bot(#[from] crate::bot::BotError),
     #[error("{0}")]
     Other(String),
     /// A code or token lookup refused because its key failed too often (see `wave::limit`).

@@ -1,6 +1,7 @@
 //! gradtrace: graduate employment-quality tracking. Survey definitions drive a web form and a
 //! chat-bot over one answer store; reminders, liaison dashboards and indicators sit on top.
 pub mod app;
+pub mod bot;
 pub mod clock;
 pub mod config;
 pub mod demo;

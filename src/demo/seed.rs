@@ -24,8 +24,8 @@ use crate::respond::{Outcome, Session};
 use crate::roster::{self, RosterKind, read};
 use crate::store::entities::{graduate, invitation, response, staff, wave};
 use crate::store::responses::{self, Channel, Invitee};
-use crate::survey::{Answers, Catalog, Stage};
-use crate::wave::{Audience, NewWave, SurveySnapshot};
+use crate::survey::{Answers, Audience, Catalog, Stage};
+use crate::wave::NewWave;
 
 /// The password of every demo staff account.
 pub const PASSWORD: &str = "demo-password";
@@ -455,17 +455,10 @@ async fn ensure_wave(
         }
         Some(w) => w,
         None => {
-            let definition = serde_json::to_value(survey)
-                .map_err(|e| Error::Other(format!("survey {} cannot be stored: {e}", survey.id)))?;
             crate::wave::create(
                 db,
                 NewWave {
-                    survey: SurveySnapshot {
-                        id: survey.id.clone(),
-                        version: i32::try_from(survey.version).unwrap_or(i32::MAX),
-                        stage: spec.stage.as_str().to_string(),
-                        definition,
-                    },
+                    survey,
                     cohort_year: spec.cohort,
                     opens_at: spec.opens_at,
                     closes_at: Some(spec.closes_at),
@@ -512,7 +505,7 @@ impl Run<'_> {
                 .await?;
             answered.extend(found);
         }
-        let audience = Audience::of_wave(w);
+        let audience = crate::wave::audience(w);
         let keys = crate::wave::invite::person_keys(self.db, audience, &invitations).await?;
         let on_wechat: HashSet<i32> = match audience {
             Audience::Graduate => graduate::Entity::find()

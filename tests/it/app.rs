@@ -10,7 +10,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use gradtrace::clock::ManualClock;
 use gradtrace::config::Config;
 use gradtrace::store::entities::{graduate, invitation, wave};
-use gradtrace::wave::{NewWave, SurveySnapshot};
+use gradtrace::wave::NewWave;
 use http_body_util::BodyExt;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use tower::ServiceExt;
@@ -107,17 +107,11 @@ impl TestApp {
     /// Creates an open wave of `survey_id` for the cohort and invites it; returns the wave.
     pub async fn wave(&self, survey_id: &str, cohort: i32) -> wave::Model {
         let survey = self.state.catalog.survey(survey_id).expect("survey exists");
-        let snapshot = SurveySnapshot {
-            id: survey.id.clone(),
-            version: survey.version as i32,
-            stage: survey.stage.as_str().to_string(),
-            definition: serde_json::to_value(survey).expect("snapshot"),
-        };
         let now = test_now();
         let w = gradtrace::wave::create(
             &self.state.db,
             NewWave {
-                survey: snapshot,
+                survey,
                 cohort_year: cohort,
                 opens_at: now - chrono::Duration::days(1),
                 closes_at: Some(now + chrono::Duration::days(30)),

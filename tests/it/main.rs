@@ -3,8 +3,11 @@
 pub mod common;
 
 mod app;
+mod bot;
 mod demo;
+mod questionnaires;
 mod roster;
 mod store;
 mod survey;
+mod wave;
 mod web;
