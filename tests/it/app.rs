@@ -50,7 +50,13 @@ pub fn test_now() -> DateTime<Utc> {
 impl TestApp {
     pub async fn new(t: &TestDb) -> TestApp {
         let clock = ManualClock::at(test_now());
-        let mut services = gradtrace::app::services(config(&t.url), Arc::new(clock.clone()))
+        // On PostgreSQL the services migrate the test's own schema, never the shared database's
+        // public one (which other branches' migrations may have touched).
+        let url = match &t.schema {
+            Some(schema) => format!("{}?options[search_path]={schema}", t.url),
+            None => t.url.clone(),
+        };
+        let mut services = gradtrace::app::services(config(&url), Arc::new(clock.clone()))
             .await
             .expect("services");
         // The test's own connection (PostgreSQL tests live in their own schema).

@@ -366,6 +366,40 @@ async fn the_printed_links_open_the_form_as_the_guide_says() {
         let hash = s.password_hash.expect("a password is set");
         assert!(gradtrace::roster::verify_password(demo::PASSWORD, &hash));
     }
+    // …and sign in to the dashboard with it.
+    for account in &guide.accounts {
+        let mut client = app.client();
+        let csrf = client
+            .get("/staff/login")
+            .await
+            .input("_csrf")
+            .expect("csrf");
+        let resp = client
+            .post(
+                "/staff/login",
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("username", account.username.as_str()),
+                    ("password", demo::PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(
+            resp.status,
+            StatusCode::SEE_OTHER,
+            "{}: {}",
+            account.username,
+            resp.body
+        );
+        assert_eq!(
+            resp.location.as_deref(),
+            Some("/staff"),
+            "{}",
+            account.username
+        );
+        let home = client.get("/staff").await;
+        assert_eq!(home.status, StatusCode::OK, "{}", account.username);
+    }
     let roles: Vec<&str> = guide.accounts.iter().map(|a| a.role).collect();
     for role in ["admin", "department", "class", "alumni"] {
         assert!(roles.contains(&role), "no {role} account printed");
