@@ -133,12 +133,16 @@ fn wave_specs(t: &Timeline) -> Vec<WaveSpec> {
         }
     }
     specs.sort_by_key(|s| s.opens_at);
+    // Open two weeks ago at nine in the morning, close in two months at midnight.
+    let on = |day: NaiveDate, h: u32, min: u32| local(day.year(), day.month(), day.day(), h, min);
+    let opens_at = on(t.today - Duration::days(14), 9, 0).min(t.now);
+    let closes_at = on(t.today + Duration::days(60), 23, 59);
     for stage in Stage::ALL {
         specs.push(WaveSpec {
             stage,
             cohort: t.cohort(stage),
-            opens_at: t.now - Duration::days(14),
-            closes_at: t.now + Duration::days(60),
+            opens_at,
+            closes_at,
             past: false,
         });
     }
