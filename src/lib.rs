@@ -5,6 +5,7 @@ pub mod bot;
 pub mod clock;
 pub mod config;
 pub mod dashboard;
+pub mod demo;
 pub mod error;
 pub mod i18n;
 pub mod remind;

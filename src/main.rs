@@ -2,7 +2,8 @@
 //! subcommands' bodies live in `src/cli/` (one module per group).
 mod cli;
 
-use clap::{Parser, Subcommand};
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use gradtrace::config::Config;
 
 #[derive(Parser)]
@@ -58,11 +59,28 @@ enum Command {
         #[command(subcommand)]
         command: cli::wave::ExportCommand,
     },
+    /// Try gradtrace: create or refresh a demo database (sqlite://gradtrace-demo.db unless
+    /// --database-url/DATABASE_URL is given), start the server and print links to try as a
+    /// graduate, an employer and a liaison.
+    Demo {
+        /// Delete the demo database (a SQLite file) and build it again from scratch.
+        #[arg(long)]
+        fresh: bool,
+        /// Seed the database and print the links, but do not start the server.
+        #[arg(long)]
+        no_serve: bool,
+    },
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    // `gradtrace demo` uses its own database unless one is named explicitly.
+    let database_url_given = matches!(
+        matches.value_source("database_url"),
+        Some(ValueSource::CommandLine | ValueSource::EnvVariable)
+    );
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     // Logs go to stderr; RUST_LOG tunes them. No personal data is ever logged.
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -85,6 +103,17 @@ async fn main() -> anyhow::Result<()> {
         Command::Staff { command } => cli::roster::run_staff(&config, command).await?,
         Command::Wave { command } => cli::wave::run_wave(&config, command).await?,
         Command::Export { command } => cli::wave::run_export(&config, command).await?,
+        Command::Demo { fresh, no_serve } => {
+            let mut config = config;
+            if !database_url_given {
+                config.database_url = gradtrace::demo::DATABASE_URL.to_string();
+            }
+            let options = gradtrace::demo::Options {
+                fresh,
+                serve: !no_serve,
+            };
+            gradtrace::demo::run(config, options, &mut std::io::stdout()).await?;
+        }
     }
     Ok(())
 }

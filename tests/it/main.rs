@@ -5,6 +5,7 @@ pub mod common;
 mod app;
 mod bot;
 mod dashboard;
+mod demo;
 mod questionnaires;
 mod remind;
 mod roster;
