@@ -72,3 +72,4 @@ web-error-server-title = Something went wrong on our side
 web-error-server-body = It is not your fault. Everything you submitted is saved; please open the link again in a little while to continue.
 web-invalid-month = Please choose both the year and the month.
 web-error-item = { $question }: { $error }
+web-privacy-more = Read the full notice

@@ -6,7 +6,7 @@ web-contact = 如有疑问，请联系：{ $contact }
 
 web-privacy-title = 个人信息保护告知
 web-privacy-version = 告知版本：第 { $version } 版
-web-consent-accept = 我已阅读并同意，开始填写
+web-consent-accept = 同意并开始填写
 web-consent-decline = 不同意
 web-declined-before = 您此前未同意本告知，因此没有收集您的任何答案。如您改变主意，可以阅读后同意并开始填写。
 web-opted-out-before = 您此前已选择退出本次调查，我们不会再向您发送提醒。如您愿意继续参与，可以阅读后同意并开始填写。
@@ -53,3 +53,4 @@ web-error-server-title = 系统暂时出了问题
 web-error-server-body = 这不是您的原因。您已提交的回答都已保存，请稍后重新打开链接继续填写。
 web-invalid-month = 请同时选择年份和月份。
 web-error-item = { $question }：{ $error }
+web-privacy-more = 查看完整的个人信息保护告知
