@@ -3,7 +3,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 use gradtrace::config::Config;
-use gradtrace::roster::{self, Lang, RosterKind};
+use gradtrace::roster::{self, RosterKind};
 
 #[derive(Parser)]
 #[command(
@@ -169,7 +169,7 @@ async fn main() -> anyhow::Result<()> {
 /// `gradtrace import …`: bad rows and the summary in the user's language; exit 1 when rows were
 /// rejected, 2 when the file was refused before anything was written.
 async fn import_roster(config: &Config, kind: RosterKind, file: &Path) -> anyhow::Result<()> {
-    let lang = Lang::from_env();
+    let lang = roster::lang_from_env();
     let refuse = |problem: &roster::FileProblem| -> ! {
         eprintln!("{}: {}", file.display(), problem.message(lang));
         std::process::exit(2);
