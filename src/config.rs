@@ -73,6 +73,33 @@ pub struct Config {
         global = true
     )]
     pub locales_dir: std::path::PathBuf,
+
+    /// Destination types that open a one-person-one-plan assistance file (comma-separated).
+    #[arg(
+        long,
+        env = "GRADTRACE_PLAN_DESTINATIONS",
+        default_value = "slow_employment,unemployed",
+        global = true
+    )]
+    pub plan_destinations: String,
+
+    /// Job satisfaction (1–5) at or below which an assistance file is opened.
+    #[arg(
+        long,
+        env = "GRADTRACE_PLAN_MAX_SATISFACTION",
+        default_value_t = 2,
+        global = true
+    )]
+    pub plan_max_satisfaction: u32,
+
+    /// Monthly salary (CNY) below which an assistance file is opened; 0 turns the rule off.
+    #[arg(
+        long,
+        env = "GRADTRACE_PLAN_MIN_SALARY",
+        default_value_t = 3000.0,
+        global = true
+    )]
+    pub plan_min_salary: f64,
 }
 
 impl Config {

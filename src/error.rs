@@ -41,4 +41,7 @@ pub enum Error {
     /// The translations could not be loaded.
     #[error("translations:\n{0}")]
     Locale(String),
+    /// An e-mail could not be sent (SMTP refused or unreachable).
+    #[error("mail: {0}")]
+    Mail(String),
 }

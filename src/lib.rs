@@ -4,6 +4,7 @@ pub mod app;
 pub mod bot;
 pub mod clock;
 pub mod config;
+pub mod dashboard;
 pub mod error;
 pub mod i18n;
 pub mod respond;

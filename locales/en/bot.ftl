@@ -11,3 +11,5 @@ bot-invalid-range = Please reply with one number, not a range.
 bot-invalid-scale = Please reply with a whole number from { $min } to { $max }.
 bot-invalid-year-month = Please reply with a year and month, e.g. 2025-07.
 bot-invalid-yes-no = Please reply yes or no.
+bot-invalid-place = I could not find that place. Please reply with the city and province, e.g. "Shenzhen, Guangdong", or "abroad".
+bot-invalid-ambiguous-place = That name fits several places; please add the province, e.g. "Shenzhen, Guangdong".

@@ -10,3 +10,5 @@ bot-invalid-range = 请回复一个数，不要回复范围。
 bot-invalid-scale = 请回复 { $min } 到 { $max } 之间的整数。
 bot-invalid-year-month = 请按“年-月”回复，例如 2025-07 或 2025年7月。
 bot-invalid-yes-no = 请回复“是”或“否”。
+bot-invalid-place = 没找到这个地方，请回复省份和城市，例如“广东深圳”；在境外请回复“国外”。
+bot-invalid-ambiguous-place = 这个名字对应多个地方，请同时写上省份，例如“广东深圳”。

@@ -6,6 +6,7 @@ pub mod commands;
 pub mod config;
 pub mod outbound;
 pub mod parse;
+pub mod region;
 
 pub use crate::clock::Clock;
 pub use adapters::{

@@ -104,6 +104,7 @@ impl OutboundMessage {
 
 /// Splits text into parts of at most `max` units as measured by `measure` (bytes or chars),
 /// breaking at line ends where possible, then at spaces, then anywhere between characters.
+/// Blank text gives no part.
 pub fn split_text(text: &str, max: usize, measure: fn(&str) -> usize) -> Vec<String> {
     let max = max.max(4);
     let mut parts: Vec<String> = Vec::new();
@@ -147,16 +148,12 @@ pub fn split_text(text: &str, max: usize, measure: fn(&str) -> usize) -> Vec<Str
     if !current.is_empty() {
         parts.push(current);
     }
-    let parts: Vec<String> = parts
+    // Blank parts are dropped: platforms refuse empty messages (WeChat shows an error).
+    parts
         .into_iter()
         .map(|p| p.trim_end_matches('\n').to_string())
         .filter(|p| !p.trim().is_empty())
-        .collect();
-    if parts.is_empty() {
-        vec![String::new()]
-    } else {
-        parts
-    }
+        .collect()
 }
 
 /// Length in UTF-8 bytes.
@@ -247,7 +244,7 @@ pub fn telegram_bodies(chat_id: &str, msg: &OutboundMessage) -> Vec<Value> {
         .map(Value::from)
         .unwrap_or_else(|_| Value::from(chat_id));
     let parts = split_text(&msg.rendered_text(), TELEGRAM_TEXT_MAX_CHARS, chars_len);
-    let last = parts.len() - 1;
+    let last = parts.len().saturating_sub(1);
     parts
         .into_iter()
         .enumerate()

@@ -2,6 +2,7 @@
 //! text, "8k", "八千", "1.2万", "2025年7月", "是") turned into a typed answer, or the reason it
 //! could not be. Pure: no I/O, no clock; the survey engine validates bounds afterwards.
 use super::commands::{Command, parse_command};
+use super::region::{RegionIndex, RegionReply, parse_region};
 use crate::i18n::{Lang, Localizer};
 use crate::survey::def::{Question, QuestionKind, YearMonth};
 use crate::survey::{Answer, ChoiceOption};
@@ -12,6 +13,8 @@ use crate::survey::{Answer, ChoiceOption};
 pub struct LabelledOption {
     pub id: String,
     pub labels: Vec<String>,
+    /// The "other" option, which asks "please specify" ("其他：律师事务所" gives both).
+    pub other: bool,
 }
 
 impl LabelledOption {
@@ -19,14 +22,25 @@ impl LabelledOption {
         LabelledOption {
             id: id.to_string(),
             labels: labels.iter().map(|l| l.to_string()).collect(),
+            other: false,
         }
     }
 
-    /// The engine's options with their labels in `langs` (the user's language first).
+    /// Marks this option as the "please specify" one.
+    pub fn as_other(self) -> LabelledOption {
+        LabelledOption {
+            other: true,
+            ..self
+        }
+    }
+
+    /// The engine's options with their labels in `langs` (the user's language first);
+    /// `other` is the question's "please specify" option (`Catalog::other_option`).
     pub fn from_survey(
         options: &[ChoiceOption],
         localizer: &Localizer,
         langs: &[Lang],
+        other: Option<&str>,
     ) -> Vec<LabelledOption> {
         options
             .iter()
@@ -36,6 +50,7 @@ impl LabelledOption {
                     .iter()
                     .map(|l| localizer.format(*l, &o.label_key, None))
                     .collect(),
+                other: other == Some(o.id.as_str()),
             })
             .collect()
     }
@@ -53,15 +68,21 @@ pub enum Expect<'a> {
     },
     Number,
     YearMonth,
+    /// A place, read against the provinces and cities of `regions.toml`.
+    Region(&'a RegionIndex),
     YesNo,
     Text,
 }
 
 impl<'a> Expect<'a> {
-    /// What a survey question expects; `options` are its labelled options (choice kinds).
-    /// None for a region, which the conversation asks as a province list, then a city list.
-    pub fn for_question(q: &Question, options: &'a [LabelledOption]) -> Option<Expect<'a>> {
-        Some(match &q.kind {
+    /// What a survey question expects; `options` are its labelled options (choice kinds),
+    /// `regions` the catalog's regions indexed once (`RegionIndex::new(catalog.regions())`).
+    pub fn for_question(
+        q: &Question,
+        options: &'a [LabelledOption],
+        regions: &'a RegionIndex,
+    ) -> Expect<'a> {
+        match &q.kind {
             QuestionKind::SingleChoice { .. } => Expect::Single(options),
             QuestionKind::MultipleChoice { .. } => Expect::Multiple(options),
             QuestionKind::Rating { scale } => {
@@ -74,39 +95,61 @@ impl<'a> Expect<'a> {
             QuestionKind::Number { .. } => Expect::Number,
             QuestionKind::Text { .. } => Expect::Text,
             QuestionKind::YearMonth { .. } => Expect::YearMonth,
-            QuestionKind::Region => return None,
-        })
+            QuestionKind::Region => Expect::Region(regions),
+        }
     }
 }
 
 /// A typed answer.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reply {
-    Choice(String),
-    Choices(Vec<String>),
+    /// One pick; `other` is the "please specify" text typed with the other option.
+    Choice {
+        choice: String,
+        other: Option<String>,
+    },
+    Choices {
+        choices: Vec<String>,
+        other: Option<String>,
+    },
     Rating(i64),
     Number(f64),
     YearMonth(YearMonth),
+    /// A place; possibly only a province, for which the city is asked next.
+    Region(RegionReply),
     YesNo(bool),
     Text(String),
 }
 
 impl Reply {
+    /// One pick without text.
+    pub fn choice(id: &str) -> Reply {
+        Reply::Choice {
+            choice: id.to_string(),
+            other: None,
+        }
+    }
+
+    /// Several picks without text.
+    pub fn choices(ids: &[&str]) -> Reply {
+        Reply::Choices {
+            choices: ids.iter().map(|s| s.to_string()).collect(),
+            other: None,
+        }
+    }
+
     /// The survey answer (bounds, picks and lengths are checked by the engine); None for a
-    /// yes/no, which confirms a bot step rather than answering a question.
+    /// yes/no, which confirms a bot step rather than answering a question, and for a region
+    /// that names only a province (the conversation then offers that province's cities).
     pub fn into_answer(self) -> Option<Answer> {
         Some(match self {
-            Reply::Choice(c) => Answer::Choice {
-                choice: c,
-                other: None,
-            },
-            Reply::Choices(c) => Answer::Choices {
-                choices: c,
-                other: None,
-            },
+            Reply::Choice { choice, other } => Answer::Choice { choice, other },
+            Reply::Choices { choices, other } => Answer::Choices { choices, other },
             Reply::Rating(r) => Answer::Rating(u32::try_from(r).ok()?),
             Reply::Number(n) => Answer::Number(n),
             Reply::YearMonth(m) => Answer::YearMonth(m),
+            Reply::Region(RegionReply::Answer(a)) => a,
+            Reply::Region(RegionReply::Province { .. }) => return None,
             Reply::Text(t) => Answer::Text(t),
             Reply::YesNo(_) => return None,
         })
@@ -139,6 +182,10 @@ pub enum Reason {
     },
     NotAYearMonth,
     NotYesNo,
+    /// No province or city of the list in a place reply.
+    NoPlace,
+    /// A place reply that fits several places (their province or city codes).
+    AmbiguousPlace(Vec<String>),
 }
 
 impl Reason {
@@ -155,6 +202,8 @@ impl Reason {
             Reason::OutOfScale { .. } => "bot-invalid-scale",
             Reason::NotAYearMonth => "bot-invalid-year-month",
             Reason::NotYesNo => "bot-invalid-yes-no",
+            Reason::NoPlace => "bot-invalid-place",
+            Reason::AmbiguousPlace(_) => "bot-invalid-ambiguous-place",
         }
     }
 
@@ -206,12 +255,12 @@ pub fn parse_payload(payload: &str, expect: Expect<'_>) -> Result<Reply, Reason>
     match expect {
         Expect::Single(options) => {
             if let Some(o) = options.iter().find(|o| o.id == payload) {
-                return Ok(Reply::Choice(o.id.clone()));
+                return Ok(Reply::choice(&o.id));
             }
         }
         Expect::Multiple(options) => {
             if let Some(o) = options.iter().find(|o| o.id == payload) {
-                return Ok(Reply::Choices(vec![o.id.clone()]));
+                return Ok(Reply::choices(&[&o.id]));
             }
         }
         _ => {}
@@ -226,11 +275,12 @@ pub fn parse_reply(text: &str, expect: Expect<'_>) -> Result<Reply, Reason> {
         return Err(Reason::Empty);
     }
     match expect {
-        Expect::Single(options) => parse_single(&n, options).map(Reply::Choice),
-        Expect::Multiple(options) => parse_multiple(&n, options).map(Reply::Choices),
+        Expect::Single(options) => parse_single(text, options),
+        Expect::Multiple(options) => parse_multiple(text, options),
         Expect::Rating { min, max } => parse_rating(&n, min, max).map(Reply::Rating),
         Expect::Number => parse_number(&n).map(Reply::Number),
         Expect::YearMonth => parse_year_month(&n).map(Reply::YearMonth),
+        Expect::Region(regions) => parse_region(text, regions).map(Reply::Region),
         Expect::YesNo => parse_yes_no(&n).map(Reply::YesNo),
         Expect::Text => Ok(Reply::Text(text.trim().to_string())),
     }
@@ -342,28 +392,102 @@ fn match_label(reply: &str, options: &[LabelledOption]) -> Result<String, Reason
     Err(Reason::NoMatch)
 }
 
-/// One option from a reply: a label match wins (labels may be numbers themselves), then a
-/// position, then a partial label match.
-fn resolve_one(token: &str, options: &[LabelledOption]) -> Result<String, Reason> {
+/// The whole token as a label ("已就业", also a label that is a number) or a position ("2",
+/// "B", "第二个"). None: neither.
+fn resolve_exact(token: &str, options: &[LabelledOption]) -> Option<Result<String, Reason>> {
     let r = squash(token);
     if let Some(o) = options
         .iter()
-        .find(|o| o.labels.iter().any(|l| squash(l) == r) && !r.is_empty())
+        .find(|o| !r.is_empty() && o.labels.iter().any(|l| squash(l) == r))
     {
-        return Ok(o.id.clone());
+        return Some(Ok(o.id.clone()));
     }
-    if let Some(p) = position(token, options.len()) {
-        return p.map(|n| options[n - 1].id.clone());
-    }
-    match_label(token, options)
+    position(token, options.len()).map(|p| p.map(|n| options[n - 1].id.clone()))
 }
 
-fn parse_single(n: &str, options: &[LabelledOption]) -> Result<String, Reason> {
-    match resolve_one(n, options) {
-        Ok(id) => Ok(id),
+/// One option from a reply: a label match wins (labels may be numbers themselves), then a
+/// position, then a partial label match.
+fn resolve_one(token: &str, options: &[LabelledOption]) -> Result<String, Reason> {
+    match resolve_exact(token, options) {
+        Some(r) => r,
+        None => match_label(token, options),
+    }
+}
+
+/// Characters between the other option and its text ("其他：…", "Other - …", "6 …").
+const OTHER_SEPARATORS: &[char] = &[
+    ':', '：', '(', '（', ' ', '-', '—', ',', '，', '、', '.', '。', '\u{3000}',
+];
+
+/// The other option typed with its text: "其他：律师事务所", "其他(律所)", "Other: law firm",
+/// and for one pick also its number "6 律所". Returns where the option's name starts (in
+/// characters of `text`), its id and the text; the text keeps the user's own spelling.
+fn find_other(
+    text: &str,
+    options: &[LabelledOption],
+    anywhere: bool,
+) -> Option<(usize, String, String)> {
+    let (index, option) = options.iter().enumerate().find(|(_, o)| o.other)?;
+    let original: Vec<char> = text.trim().chars().collect();
+    // One normalized character per original one, so positions carry over.
+    let folded: Vec<char> = original
+        .iter()
+        .map(|&c| normalize(&c.to_string()).chars().next().unwrap_or(c))
+        .collect();
+    let mut heads: Vec<(Vec<char>, bool)> = option
+        .labels
+        .iter()
+        .map(|l| (normalize(l).chars().collect::<Vec<char>>(), false))
+        .filter(|(h, _)| !h.is_empty())
+        .collect();
+    if !anywhere {
+        heads.push(((index + 1).to_string().chars().collect(), true));
+    }
+    for start in 0..original.len() {
+        let at_boundary = start == 0 || is_separator(folded[start - 1]) || folded[start - 1] == ' ';
+        if start > 0 && (!anywhere || !at_boundary) {
+            continue;
+        }
+        for (head, is_number) in &heads {
+            let end = start + head.len();
+            if end >= original.len() || folded[start..end] != head[..] {
+                continue;
+            }
+            if !OTHER_SEPARATORS.contains(&folded[end]) {
+                continue;
+            }
+            let rest: String = original[end..].iter().collect();
+            let rest = rest
+                .trim_start_matches(|c: char| OTHER_SEPARATORS.contains(&c) || c.is_whitespace())
+                .trim_end_matches([')', '）'])
+                .trim()
+                .to_string();
+            // "2 5" is two picks, not option 2 with the text "5".
+            let picks = *is_number && resolve_exact(&normalize(&rest), options).is_some();
+            if !rest.is_empty() && !picks {
+                return Some((start, option.id.clone(), rest));
+            }
+        }
+    }
+    None
+}
+
+fn parse_single(text: &str, options: &[LabelledOption]) -> Result<Reply, Reason> {
+    let n = normalize(text);
+    if let Some(r) = resolve_exact(&n, options) {
+        return r.map(|id| Reply::choice(&id));
+    }
+    if let Some((_, choice, other)) = find_other(text, options, false) {
+        return Ok(Reply::Choice {
+            choice,
+            other: Some(other),
+        });
+    }
+    match match_label(&n, options) {
+        Ok(id) => Ok(Reply::choice(&id)),
         Err(e) => {
             // "2,5" to a one-pick question: say so rather than "no such option".
-            let parts: Vec<String> = split_picks(n)
+            let parts: Vec<String> = split_picks(&n)
                 .iter()
                 .flat_map(|p| p.split_whitespace().map(str::to_string).collect::<Vec<_>>())
                 .collect();
@@ -379,8 +503,7 @@ fn parse_single(n: &str, options: &[LabelledOption]) -> Result<String, Reason> {
 /// Splits a multiple-pick reply at its explicit separators (commas, 、, ;, /, 和 …); spaces
 /// are tried later, since labels may contain them.
 fn split_picks(n: &str) -> Vec<String> {
-    n.replace('和', ",")
-        .replace('及', ",")
+    n.replace(['和', '及'], ",")
         .replace(" and ", ",")
         .split(is_separator)
         .map(str::trim)
@@ -389,16 +512,25 @@ fn split_picks(n: &str) -> Vec<String> {
         .collect()
 }
 
-fn parse_multiple(n: &str, options: &[LabelledOption]) -> Result<Vec<String>, Reason> {
+fn parse_multiple(text: &str, options: &[LabelledOption]) -> Result<Reply, Reason> {
+    let n = normalize(text);
     // The whole reply may be one label that contains a separator ("Research / teaching").
     if let Some(o) = options
         .iter()
-        .find(|o| o.labels.iter().any(|l| squash(l) == squash(n)))
+        .find(|o| o.labels.iter().any(|l| squash(l) == squash(&n)))
     {
-        return Ok(vec![o.id.clone()]);
+        return Ok(Reply::choices(&[&o.id]));
     }
+    // "1、3、其他：律师事务所": the picks before, the other option with its text.
+    let (picks_text, other) = match find_other(text, options, true) {
+        Some((start, id, other)) => {
+            let before: String = text.trim().chars().take(start).collect();
+            (normalize(&before), Some((id, other)))
+        }
+        None => (n, None),
+    };
     let mut picks: Vec<String> = Vec::new();
-    for chunk in split_picks(n) {
+    for chunk in split_picks(&picks_text) {
         let ids = match resolve_token(&chunk, options) {
             Ok(ids) => ids,
             Err(e) if chunk.contains(char::is_whitespace) => {
@@ -416,24 +548,33 @@ fn parse_multiple(n: &str, options: &[LabelledOption]) -> Result<Vec<String>, Re
             }
         }
     }
+    let other = other.map(|(id, text)| {
+        if !picks.contains(&id) {
+            picks.push(id);
+        }
+        text
+    });
     if picks.is_empty() {
         return Err(Reason::NoMatch);
     }
-    Ok(picks)
+    Ok(Reply::Choices {
+        choices: picks,
+        other,
+    })
 }
 
 /// One token of a multiple-pick reply: an option, a range "2-4", or letters run together "ace".
 fn resolve_token(token: &str, options: &[LabelledOption]) -> Result<Vec<String>, Reason> {
-    if let Some((a, b)) = token.split_once(['-', '~', '～', '–']) {
-        if let (Ok(a), Ok(b)) = (a.trim().parse::<usize>(), b.trim().parse::<usize>()) {
-            if a == 0 || b > options.len() || a > b {
-                return Err(Reason::NoSuchOption {
-                    given: a.max(b),
-                    count: options.len(),
-                });
-            }
-            return Ok((a..=b).map(|i| options[i - 1].id.clone()).collect());
+    if let Some((a, b)) = token.split_once(['-', '~', '～', '–'])
+        && let (Ok(a), Ok(b)) = (a.trim().parse::<usize>(), b.trim().parse::<usize>())
+    {
+        if a == 0 || b > options.len() || a > b {
+            return Err(Reason::NoSuchOption {
+                given: a.max(b),
+                count: options.len(),
+            });
         }
+        return Ok((a..=b).map(|i| options[i - 1].id.clone()).collect());
     }
     match resolve_one(token, options) {
         Ok(id) => Ok(vec![id]),

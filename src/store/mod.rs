@@ -44,6 +44,24 @@ pub async fn connect_in_schema(url: &str, schema: Option<&str>) -> Result<Databa
     Ok(db)
 }
 
+/// Ends a transaction: commits when `result` is Ok, rolls back at once otherwise. A transaction
+/// that is merely dropped keeps its locks until its pooled connection is next used, which can
+/// stall DDL and other writers on PostgreSQL.
+pub async fn finish<T, S: sea_orm::TransactionSession>(txn: S, result: Result<T>) -> Result<T> {
+    match result {
+        Ok(value) => {
+            txn.commit().await?;
+            Ok(value)
+        }
+        Err(e) => {
+            // The original error matters more than a failed rollback (the server ends the
+            // transaction anyway when the connection closes).
+            let _ = txn.rollback().await;
+            Err(e)
+        }
+    }
+}
+
 /// Applies pending migrations.
 pub async fn migrate(db: &DatabaseConnection) -> Result<()> {
     Migrator::up(db, None).await?;

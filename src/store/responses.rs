@@ -8,8 +8,7 @@ use std::str::FromStr;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
-    TransactionSession, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
 };
 use serde::Serialize;
 
@@ -270,37 +269,61 @@ pub async fn record_consent<C: ConnectionTrait + TransactionTrait>(
     now: DateTime<Utc>,
 ) -> Result<response::Model> {
     let txn = db.begin().await?;
-    let current = get(&txn, response_id).await?;
-    let status = status_of(&current)?;
-    consent_event::ActiveModel {
-        response_id: Set(response_id),
-        notice_version: Set(notice_version),
-        accepted: Set(accepted),
-        channel: Set(channel.as_str().to_string()),
-        at: Set(now),
-        ..Default::default()
+    let result = async {
+        let current = get(&txn, response_id).await?;
+        let status = status_of(&current)?;
+        consent_event::ActiveModel {
+            response_id: Set(response_id),
+            notice_version: Set(notice_version),
+            accepted: Set(accepted),
+            channel: Set(channel.as_str().to_string()),
+            at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        let next = match (accepted, status) {
+            (true, Status::Opened | Status::Declined | Status::OptedOut) => Status::Consented,
+            (false, Status::Complete) => Status::Complete,
+            (false, _) => Status::Declined,
+            (true, s) => s,
+        };
+        let mut update = response::Entity::update_many()
+            .col_expr(response::Column::Status, Expr::value(next.as_str()))
+            .col_expr(
+                response::Column::Channels,
+                Expr::value(with_channel(&current.channels, channel)),
+            )
+            .col_expr(
+                response::Column::Revision,
+                Expr::value(current.revision + 1),
+            )
+            .col_expr(response::Column::UpdatedAt, Expr::value(now));
+        if accepted {
+            update = update
+                .col_expr(response::Column::ConsentedAt, Expr::value(Some(now)))
+                .col_expr(
+                    response::Column::ConsentNoticeVersion,
+                    Expr::value(Some(notice_version)),
+                )
+                .col_expr(
+                    response::Column::ConsentChannel,
+                    Expr::value(Some(channel.as_str())),
+                );
+        }
+        // Guarded like a save, so an answer saved meanwhile is never overwritten by a status.
+        let changed = update
+            .filter(response::Column::Id.eq(response_id))
+            .filter(response::Column::Revision.eq(current.revision))
+            .exec(&txn)
+            .await?;
+        if changed.rows_affected == 0 {
+            return Err(stale(current.revision));
+        }
+        get(&txn, response_id).await
     }
-    .insert(&txn)
-    .await?;
-    let next = match (accepted, status) {
-        (true, Status::Opened | Status::Declined | Status::OptedOut) => Status::Consented,
-        (false, Status::Complete) => Status::Complete,
-        (false, _) => Status::Declined,
-        (true, s) => s,
-    };
-    let mut model: response::ActiveModel = current.clone().into();
-    model.status = Set(next.as_str().to_string());
-    model.channels = Set(with_channel(&current.channels, channel));
-    model.revision = Set(current.revision + 1);
-    model.updated_at = Set(now);
-    if accepted {
-        model.consented_at = Set(Some(now));
-        model.consent_notice_version = Set(Some(notice_version));
-        model.consent_channel = Set(Some(channel.as_str().to_string()));
-    }
-    let updated = model.update(&txn).await?;
-    txn.commit().await?;
-    Ok(updated)
+    .await;
+    crate::store::finish(txn, result).await
 }
 
 /// Saves the whole answer set of a response, if nobody saved since `expected_revision` was

@@ -7,9 +7,10 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 use crate::store::entities::survey_version;
+use crate::survey::Survey;
 
-/// SHA-256 (hex) of the definition's JSON. serde_json writes a given value the same way every
-/// time, so the same definition always gives the same hash.
+/// SHA-256 (hex) of a stored definition snapshot; equals `Survey::content_hash` of the survey
+/// it was made from (both hash the JSON value), so a stored row can be checked on its own.
 pub fn content_hash(definition: &serde_json::Value) -> String {
     let bytes = serde_json::to_vec(definition).unwrap_or_default();
     Sha256::digest(&bytes)
@@ -18,36 +19,53 @@ pub fn content_hash(definition: &serde_json::Value) -> String {
         .collect()
 }
 
-/// Stores `definition` as `survey_id` version `version`, or finds it already stored. The same
+/// Stores the definition of `survey` at its version, or finds it already stored. The same
 /// version with another content is refused: "survey X changed but its version was not bumped".
 pub async fn register<C: ConnectionTrait>(
     db: &C,
-    survey_id: &str,
-    version: i32,
-    definition: &serde_json::Value,
+    survey: &Survey,
     now: DateTime<Utc>,
 ) -> Result<survey_version::Model> {
-    let hash = content_hash(definition);
-    if let Some(existing) = find(db, survey_id, version).await? {
+    let id = &survey.id;
+    let version = i32::try_from(survey.version)
+        .map_err(|_| Error::Invalid(format!("survey {id} has an impossible version number")))?;
+    let hash = survey.content_hash();
+    if let Some(existing) = find(db, id, version).await? {
         if existing.content_hash == hash {
             return Ok(existing);
         }
         return Err(Error::Conflict(format!(
-            "survey {survey_id} changed but its version was not bumped (version {version} is \
-             already stored with other content; raise `version` in {survey_id}.toml)"
+            "survey {id} changed but its version was not bumped (version {version} is already \
+             stored with other content; raise `version` in {id}.toml)"
         )));
     }
+    let definition = serde_json::to_value(survey)
+        .map_err(|e| Error::Other(format!("cannot snapshot survey {id}: {e}")))?;
     let model = survey_version::ActiveModel {
-        survey_id: Set(survey_id.to_string()),
+        survey_id: Set(id.clone()),
         version: Set(version),
         content_hash: Set(hash),
-        definition: Set(definition.clone()),
+        definition: Set(definition),
         created_at: Set(now),
         ..Default::default()
     };
     Ok(survey_version::Entity::insert(model)
         .exec_with_returning(db)
         .await?)
+}
+
+/// The definition a wave's answers were given under, from its stored snapshot.
+pub async fn load<C: ConnectionTrait>(db: &C, survey_id: &str, version: i32) -> Result<Survey> {
+    let stored = find(db, survey_id, version).await?.ok_or_else(|| {
+        Error::NotFound(format!(
+            "survey {survey_id} version {version} is not stored"
+        ))
+    })?;
+    serde_json::from_value(stored.definition).map_err(|e| {
+        Error::Other(format!(
+            "stored survey {survey_id} version {version} is unreadable: {e}"
+        ))
+    })
 }
 
 /// The stored snapshot of `survey_id` at `version`, if any.

@@ -5,16 +5,17 @@ use std::io::Write;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use serde::Serialize;
 
 use super::code::Code;
 use super::token::{self, TokenKeys};
-use super::{Audience, links};
+use super::{audience, key_column, links};
 use crate::error::{Error, Result};
 use crate::store::entities::{employer, graduate, invitation};
+use crate::survey::Audience;
 
 /// Rows per INSERT: well under SQLite's and PostgreSQL's bound-parameter limits.
 const BATCH: usize = 500;
@@ -37,8 +38,17 @@ pub async fn invite(
     now: DateTime<Utc>,
 ) -> Result<InviteReport> {
     let txn = db.begin().await?;
-    let wave = super::find(&txn, wave_id).await?;
-    let audience = Audience::of_wave(&wave);
+    let result = invite_in(&txn, wave_id, now).await;
+    crate::store::finish(txn, result).await
+}
+
+async fn invite_in(
+    txn: &DatabaseTransaction,
+    wave_id: i32,
+    now: DateTime<Utc>,
+) -> Result<InviteReport> {
+    let wave = super::find(txn, wave_id).await?;
+    let audience = audience(&wave);
     let people: Vec<i32> = match audience {
         Audience::Graduate => {
             graduate::Entity::find()
@@ -47,7 +57,7 @@ pub async fn invite(
                 .filter(graduate::Column::GraduationYear.eq(wave.cohort_year))
                 .order_by_asc(graduate::Column::Id)
                 .into_tuple()
-                .all(&txn)
+                .all(txn)
                 .await?
         }
         Audience::Employer => {
@@ -56,7 +66,7 @@ pub async fn invite(
                 .column(employer::Column::Id)
                 .order_by_asc(employer::Column::Id)
                 .into_tuple()
-                .all(&txn)
+                .all(txn)
                 .await?
         }
     };
@@ -69,7 +79,7 @@ pub async fn invite(
         .column(person_column)
         .filter(invitation::Column::WaveId.eq(wave_id))
         .into_tuple::<Option<i32>>()
-        .all(&txn)
+        .all(txn)
         .await?
         .into_iter()
         .collect();
@@ -80,7 +90,7 @@ pub async fn invite(
         .collect();
 
     for chunk in new.chunks(BATCH) {
-        let codes = fresh_codes(&txn, chunk.len()).await?;
+        let codes = fresh_codes(txn, chunk.len()).await?;
         let rows = chunk.iter().zip(codes).map(|(person, code)| {
             let (graduate_id, employer_id) = match audience {
                 Audience::Graduate => (Some(*person), None),
@@ -96,9 +106,8 @@ pub async fn invite(
                 ..Default::default()
             }
         });
-        invitation::Entity::insert_many(rows).exec(&txn).await?;
+        invitation::Entity::insert_many(rows).exec(txn).await?;
     }
-    txn.commit().await?;
     Ok(InviteReport {
         created: new.len(),
         already: people.len() - new.len(),
@@ -146,7 +155,7 @@ pub async fn links<C: ConnectionTrait>(
     wave_id: i32,
 ) -> Result<Vec<InvitationLink>> {
     let wave = super::find(db, wave_id).await?;
-    let audience = Audience::of_wave(&wave);
+    let audience = audience(&wave);
     let invitations = invitation::Entity::find()
         .filter(invitation::Column::WaveId.eq(wave_id))
         .order_by_asc(invitation::Column::Id)
@@ -224,7 +233,7 @@ pub fn write_links_csv<W: Write>(
 ) -> Result<()> {
     let mut w = csv::Writer::from_writer(out);
     let csv_err = |e: csv::Error| Error::Other(format!("writing links CSV: {e}"));
-    w.write_record([audience.key_column(), "link", "code"])
+    w.write_record([key_column(audience), "link", "code"])
         .map_err(csv_err)?;
     for r in rows {
         w.write_record([r.key.as_str(), r.link.as_str(), r.code.as_str()])

@@ -51,6 +51,20 @@ where
     }
 }
 
+/// The limiter for this deployment: shared through Redis when `redis_url` is set (several
+/// instances must count together), else in process.
+pub async fn for_deployment(
+    redis_url: Option<&str>,
+    redis_prefix: &str,
+) -> Result<std::sync::Arc<dyn AttemptLimiter>> {
+    Ok(match redis_url {
+        Some(url) => std::sync::Arc::new(
+            RedisLimiter::connect(url, redis_prefix, DEFAULT_MAX_FAILURES, DEFAULT_WINDOW).await?,
+        ),
+        None => std::sync::Arc::new(MemoryLimiter::new(DEFAULT_MAX_FAILURES, DEFAULT_WINDOW)?),
+    })
+}
+
 type Governor<C> = RateLimiter<String, DashMapStateStore<String>, C, StateInformationMiddleware>;
 
 /// In-process limiter: a governor GCRA bucket of `max_failures` per key, refilled evenly over

@@ -1,6 +1,7 @@
 //! Waves: one round of one survey for one cohort stage, with its dates, reminder plan and
 //! invitations (signed link tokens and short codes for the bot), and the responses export.
 pub mod code;
+pub mod export;
 pub mod invite;
 pub mod limit;
 pub mod links;
@@ -19,66 +20,45 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::store::entities::{invitation, wave};
 use crate::store::survey_versions;
+use crate::survey::{Audience, Stage, Survey};
 use plan::ReminderPlan;
-
-/// The stages a wave can address, as in `docs/survey-format.md`.
-pub const STAGES: [&str; 5] = ["graduation", "year1", "year3", "year5", "employer"];
 
 /// How long links and codes keep working after a wave closes (late answers, corrections).
 pub const GRACE_AFTER_CLOSE: Duration = Duration::days(30);
 /// How long links and codes of a wave without a closing date work after it opens.
 pub const OPEN_ENDED_VALIDITY: Duration = Duration::days(365);
 
-/// Who a wave's invitations go to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Audience {
-    Graduate,
-    Employer,
+/// The audience of a wave: employer waves are exactly those of the `employer` stage (`create`
+/// refuses a survey whose audience says otherwise).
+pub fn audience(w: &wave::Model) -> Audience {
+    if w.stage == Stage::Employer.as_str() {
+        Audience::Employer
+    } else {
+        Audience::Graduate
+    }
 }
 
-impl Audience {
-    /// Employer waves are exactly those of the `employer` stage.
-    pub fn of_stage(stage: &str) -> Audience {
-        if stage == "employer" {
-            Audience::Employer
-        } else {
-            Audience::Graduate
-        }
+/// `graduate` or `employer`, as in survey definitions and token claims.
+pub fn audience_str(a: Audience) -> &'static str {
+    match a {
+        Audience::Graduate => "graduate",
+        Audience::Employer => "employer",
     }
+}
 
-    pub fn of_wave(w: &wave::Model) -> Audience {
-        Audience::of_stage(&w.stage)
+/// Whether `inv` invites someone of audience `a`.
+pub fn invites(a: Audience, inv: &invitation::Model) -> bool {
+    match a {
+        Audience::Graduate => inv.graduate_id.is_some() && inv.employer_id.is_none(),
+        Audience::Employer => inv.employer_id.is_some() && inv.graduate_id.is_none(),
     }
+}
 
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Audience::Graduate => "graduate",
-            Audience::Employer => "employer",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Audience> {
-        match s {
-            "graduate" => Some(Audience::Graduate),
-            "employer" => Some(Audience::Employer),
-            _ => None,
-        }
-    }
-
-    /// Whether `inv` invites someone of this audience.
-    pub fn matches(self, inv: &invitation::Model) -> bool {
-        match self {
-            Audience::Graduate => inv.graduate_id.is_some() && inv.employer_id.is_none(),
-            Audience::Employer => inv.employer_id.is_some() && inv.graduate_id.is_none(),
-        }
-    }
-
-    /// The first export column: the person's roster key.
-    pub fn key_column(self) -> &'static str {
-        match self {
-            Audience::Graduate => "student_id",
-            Audience::Employer => "uscc",
-        }
+/// The roster key naming a person in links and exports.
+pub fn key_column(a: Audience) -> &'static str {
+    match a {
+        Audience::Graduate => "student_id",
+        Audience::Employer => "uscc",
     }
 }
 
@@ -90,20 +70,10 @@ pub fn access_until(w: &wave::Model) -> DateTime<Utc> {
     }
 }
 
-/// The survey definition a wave is created from, as stored in `survey_version`.
-#[derive(Clone, Debug)]
-pub struct SurveySnapshot {
-    pub id: String,
-    pub version: i32,
-    pub stage: String,
-    /// The definition (structure only), serialised; its hash guards against unbumped changes.
-    pub definition: serde_json::Value,
-}
-
 /// What `wave create` asks for.
 #[derive(Clone, Debug)]
-pub struct NewWave {
-    pub survey: SurveySnapshot,
+pub struct NewWave<'a> {
+    pub survey: &'a Survey,
     pub cohort_year: i32,
     pub opens_at: DateTime<Utc>,
     pub closes_at: Option<DateTime<Utc>>,
@@ -114,13 +84,18 @@ pub struct NewWave {
 /// version was not bumped). Both happen or neither.
 pub async fn create(
     db: &DatabaseConnection,
-    new: NewWave,
+    new: NewWave<'_>,
     now: DateTime<Utc>,
 ) -> Result<wave::Model> {
-    if !STAGES.contains(&new.survey.stage.as_str()) {
+    let survey = new.survey;
+    let employer_stage = survey.stage == Stage::Employer;
+    if employer_stage != (survey.audience == Audience::Employer) {
         return Err(Error::Invalid(format!(
-            "survey {} has an unknown stage '{}'",
-            new.survey.id, new.survey.stage
+            "survey {} is for the {} stage but its audience is {}; employer surveys (and only \
+             they) address employers",
+            survey.id,
+            survey.stage,
+            audience_str(survey.audience)
         )));
     }
     if !(1950..=2200).contains(&new.cohort_year) {
@@ -137,29 +112,24 @@ pub async fn create(
         ));
     }
     let txn = db.begin().await?;
-    survey_versions::register(
-        &txn,
-        &new.survey.id,
-        new.survey.version,
-        &new.survey.definition,
-        now,
-    )
-    .await?;
-    let created = wave::Entity::insert(wave::ActiveModel {
-        survey_id: Set(new.survey.id.clone()),
-        survey_version: Set(new.survey.version),
-        stage: Set(new.survey.stage.clone()),
-        cohort_year: Set(new.cohort_year),
-        opens_at: Set(new.opens_at),
-        closes_at: Set(new.closes_at),
-        reminder_plan: Set(new.plan.to_json()),
-        created_at: Set(now),
-        ..Default::default()
-    })
-    .exec_with_returning(&txn)
-    .await?;
-    txn.commit().await?;
-    Ok(created)
+    let result = async {
+        let snapshot = survey_versions::register(&txn, survey, now).await?;
+        Ok(wave::Entity::insert(wave::ActiveModel {
+            survey_id: Set(survey.id.clone()),
+            survey_version: Set(snapshot.version),
+            stage: Set(survey.stage.as_str().to_string()),
+            cohort_year: Set(new.cohort_year),
+            opens_at: Set(new.opens_at),
+            closes_at: Set(new.closes_at),
+            reminder_plan: Set(new.plan.to_json()),
+            created_at: Set(now),
+            ..Default::default()
+        })
+        .exec_with_returning(&txn)
+        .await?)
+    }
+    .await;
+    crate::store::finish(txn, result).await
 }
 
 /// The wave `id`, or a clear "no such wave".
@@ -238,4 +208,22 @@ pub async fn list<C: ConnectionTrait>(db: &C) -> Result<Vec<WaveSummary>> {
             }
         })
         .collect())
+}
+
+/// The first moment of `day` in time zone `tz` (what `--opens DATE` means).
+pub fn start_of_day(day: chrono::NaiveDate, tz: chrono_tz::Tz) -> Result<DateTime<Utc>> {
+    use chrono::TimeZone;
+    tz.from_local_datetime(&day.and_time(chrono::NaiveTime::MIN))
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or_else(|| Error::Invalid(format!("{day} has no midnight in {tz}")))
+}
+
+/// The end of `day` in `tz`, i.e. the start of the next day (what `--closes DATE` means: the
+/// wave is open through the whole closing day).
+pub fn end_of_day(day: chrono::NaiveDate, tz: chrono_tz::Tz) -> Result<DateTime<Utc>> {
+    let next = day
+        .succ_opt()
+        .ok_or_else(|| Error::Invalid(format!("{day} is too far in the future")))?;
+    start_of_day(next, tz)
 }

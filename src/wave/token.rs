@@ -7,7 +7,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use sea_orm::{ConnectionTrait, EntityTrait};
 use serde::{Deserialize, Serialize};
 
-use super::Audience;
+use super::{audience, audience_str, invites};
 use crate::error::{Error, Result};
 use crate::store::entities::{invitation, wave};
 
@@ -79,7 +79,7 @@ pub fn issue(
     let claims = Claims {
         w: wave.id,
         i: invitation.id,
-        aud: Audience::of_wave(wave).as_str().to_string(),
+        aud: audience_str(audience(wave)).to_string(),
         exp: super::access_until(wave).timestamp(),
     };
     sign(keys, &claims)
@@ -107,7 +107,7 @@ pub fn verify(keys: &TokenKeys, token: &str, now: DateTime<Utc>) -> Result<Claim
             }
         })?;
     let claims = data.claims;
-    if Audience::parse(&claims.aud).is_none() {
+    if !matches!(claims.aud.as_str(), "graduate" | "employer") {
         return Err(Error::Unauthorized);
     }
     if claims.exp <= now.timestamp() {
@@ -136,8 +136,8 @@ pub async fn resolve<C: ConnectionTrait>(
         .one(db)
         .await?
         .ok_or(Error::Unauthorized)?;
-    let audience = Audience::of_wave(&wave);
-    if audience.as_str() != claims.aud || !audience.matches(&invitation) {
+    let audience = audience(&wave);
+    if audience_str(audience) != claims.aud || !invites(audience, &invitation) {
         return Err(Error::Unauthorized);
     }
     // The wave's dates may have moved since the token was signed; the stored wave wins.

@@ -64,6 +64,7 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     let mut app = Router::new()
         .merge(form::routes())
+        .merge(crate::dashboard::routes())
         .merge(assets::routes())
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CompressionLayer::new())

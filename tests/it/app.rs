@@ -10,7 +10,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use gradtrace::clock::ManualClock;
 use gradtrace::config::Config;
 use gradtrace::store::entities::{graduate, invitation, wave};
-use gradtrace::wave::{NewWave, SurveySnapshot};
+use gradtrace::wave::NewWave;
 use http_body_util::BodyExt;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use tower::ServiceExt;
@@ -50,7 +50,13 @@ pub fn test_now() -> DateTime<Utc> {
 impl TestApp {
     pub async fn new(t: &TestDb) -> TestApp {
         let clock = ManualClock::at(test_now());
-        let mut services = gradtrace::app::services(config(&t.url), Arc::new(clock.clone()))
+        // On PostgreSQL the services migrate the test's own schema, never the shared database's
+        // public one (which other branches' migrations may have touched).
+        let url = match &t.schema {
+            Some(schema) => format!("{}?options[search_path]={schema}", t.url),
+            None => t.url.clone(),
+        };
+        let mut services = gradtrace::app::services(config(&url), Arc::new(clock.clone()))
             .await
             .expect("services");
         // The test's own connection (PostgreSQL tests live in their own schema).
@@ -107,17 +113,11 @@ impl TestApp {
     /// Creates an open wave of `survey_id` for the cohort and invites it; returns the wave.
     pub async fn wave(&self, survey_id: &str, cohort: i32) -> wave::Model {
         let survey = self.state.catalog.survey(survey_id).expect("survey exists");
-        let snapshot = SurveySnapshot {
-            id: survey.id.clone(),
-            version: survey.version as i32,
-            stage: survey.stage.as_str().to_string(),
-            definition: serde_json::to_value(survey).expect("snapshot"),
-        };
         let now = test_now();
         let w = gradtrace::wave::create(
             &self.state.db,
             NewWave {
-                survey: snapshot,
+                survey,
                 cohort_year: cohort,
                 opens_at: now - chrono::Duration::days(1),
                 closes_at: Some(now + chrono::Duration::days(30)),

@@ -14,6 +14,7 @@ use gradtrace::bot::parse::{
     Expect, Interpretation, LabelledOption, Reason, Reply, interpret, parse_number, parse_payload,
     parse_reply, parse_year_month,
 };
+use gradtrace::bot::region::RegionIndex;
 use gradtrace::bot::{
     BotConfig, BotError, Channel, Choice, HttpReply, Inbound, InboundKind, InboundRequest,
     OutboundMessage, Platform, ReplyContext,
@@ -782,6 +783,12 @@ fn wechat_plain_passive_reply_and_long_text_follow_up() {
     let rest = reply.follow_up.expect("follow-up").text;
     assert_eq!(format!("{first}\n{rest}"), long);
     assert_eq!(wx.ack(), HttpReply::text("success"));
+    // Nothing to say gives no passive reply (the caller acknowledges instead).
+    assert!(
+        wx.passive_reply(&inbound, &OutboundMessage::text("  \n "))
+            .is_none()
+    );
+    assert!(outbound::split_text("", 2048, outbound::bytes_len).is_empty());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1134,10 +1141,27 @@ fn whatsapp_button_list_replies_and_statuses() {
         got.kind,
         InboundKind::Delivery {
             message_id: "external_id".into(),
-            status: DeliveryStatus::Sent
+            status: DeliveryStatus::Sent,
+            error_code: None,
         }
     );
     assert_eq!(got.event_key, "external_id:sent");
+    let failed = status
+        .replace("\"status\":\"sent\"", "\"status\":\"failed\"")
+        .replace(
+            "\"type\":\"message\",",
+            "\"type\":\"message\",\"errors\":[{\"code\":131026,\"title\":\"Message undeliverable\"}],",
+        );
+    let got = wa.receive(&wa_post(&failed)).expect("ok").remove(0);
+    assert_eq!(
+        got.kind,
+        InboundKind::Delivery {
+            message_id: "external_id".into(),
+            status: DeliveryStatus::Failed,
+            error_code: Some(131026),
+        }
+    );
+    assert_eq!(got.event_key, "external_id:failed");
     assert!(DeliveryStatus::Read > DeliveryStatus::Delivered);
 }
 
@@ -1627,7 +1651,9 @@ async fn telegram_send_message_with_inline_keyboard() {
             200,
             json!({"ok": true, "result": {"message_id": 43, "chat": {"id": r.body["chat_id"], "type": "private"}, "date": 1454119031, "text": r.body["text"]}}),
         ),
-        p if p.ends_with("/answerCallbackQuery") => (200, json!({"ok": true, "result": true})),
+        p if p.ends_with("/answerCallbackQuery") || p.ends_with("/setWebhook") => {
+            (200, json!({"ok": true, "result": true}))
+        }
         _ => (404, json!({"ok": false, "error_code": 404, "description": "Not Found"})),
     })
     .await;
@@ -1664,6 +1690,30 @@ async fn telegram_send_message_with_inline_keyboard() {
         answered.body,
         json!({"callback_query_id": "4382bfdwdsb323b2d9", "text": "已记录"})
     );
+
+    tg.set_webhook("https://bot.example.edu/webhooks/telegram")
+        .await
+        .expect("registered");
+    let hook = api.requests().pop().expect("request");
+    assert!(hook.path.ends_with("/setWebhook"));
+    assert_eq!(
+        hook.body["url"],
+        "https://bot.example.edu/webhooks/telegram"
+    );
+    assert_eq!(hook.body["secret_token"], "s3cr3t_T0ken-for-webhook");
+    assert_eq!(
+        hook.body["allowed_updates"],
+        json!(["message", "callback_query", "my_chat_member"])
+    );
+
+    // An empty message sends nothing.
+    let before = api.requests().len();
+    let r = tg
+        .send("1", &OutboundMessage::text(""))
+        .await
+        .expect("nothing to send");
+    assert!(r.message_ids.is_empty());
+    assert_eq!(api.requests().len(), before);
 
     let blocked = tg
         .send("666", &OutboundMessage::text("hi"))
@@ -1864,11 +1914,7 @@ fn parser_single_choice_table() {
         ("unemployed", "unemployed"),
     ];
     for (input, want) in cases {
-        assert_eq!(
-            one(input),
-            Ok(Reply::Choice(want.to_string())),
-            "input {input:?}"
-        );
+        assert_eq!(one(input), Ok(Reply::choice(want)), "input {input:?}");
     }
     assert_eq!(one("9"), Err(Reason::NoSuchOption { given: 9, count: 7 }));
     assert_eq!(one("0"), Err(Reason::NoSuchOption { given: 0, count: 7 }));
@@ -1905,15 +1951,15 @@ fn parser_single_choice_prefers_a_label_that_is_a_number() {
     ];
     assert_eq!(
         parse_reply("0", Expect::Single(&opts)),
-        Ok(Reply::Choice("none".into()))
+        Ok(Reply::choice("none"))
     );
     assert_eq!(
         parse_reply("1", Expect::Single(&opts)),
-        Ok(Reply::Choice("one".into()))
+        Ok(Reply::choice("one"))
     );
     assert_eq!(
         parse_reply("3", Expect::Single(&opts)),
-        Ok(Reply::Choice("more".into()))
+        Ok(Reply::choice("more"))
     );
 }
 
@@ -1921,7 +1967,7 @@ fn parser_single_choice_prefers_a_label_that_is_a_number() {
 fn parser_multiple_choice_table() {
     let opts = destinations();
     let many = |s: &str| parse_reply(s, Expect::Multiple(&opts));
-    let ids = |v: &[&str]| Ok(Reply::Choices(v.iter().map(|s| s.to_string()).collect()));
+    let ids = |v: &[&str]| Ok(Reply::choices(v));
     assert_eq!(many("2,5"), ids(&["flexible", "study_abroad"]));
     assert_eq!(many("2 5"), ids(&["flexible", "study_abroad"]));
     assert_eq!(many("2、5"), ids(&["flexible", "study_abroad"]));
@@ -2102,16 +2148,16 @@ fn parser_button_payloads() {
     let opts = destinations();
     assert_eq!(
         parse_payload("study_abroad", Expect::Single(&opts)),
-        Ok(Reply::Choice("study_abroad".into()))
+        Ok(Reply::choice("study_abroad"))
     );
     // Over-long ids travel as the option's number.
     assert_eq!(
         parse_payload("4", Expect::Single(&opts)),
-        Ok(Reply::Choice("further_study".into()))
+        Ok(Reply::choice("further_study"))
     );
     assert_eq!(
         parse_payload("unemployed", Expect::Multiple(&opts)),
-        Ok(Reply::Choices(vec!["unemployed".into()]))
+        Ok(Reply::choices(&["unemployed"]))
     );
 }
 
@@ -2187,7 +2233,7 @@ fn weak_opt_out_letters_yield_to_valid_answers() {
     );
     assert_eq!(
         interpret("2", Some(Expect::Single(&opts))),
-        Interpretation::Answer(Reply::Choice("flexible".into()))
+        Interpretation::Answer(Reply::choice("flexible"))
     );
     assert_eq!(
         interpret("9", Some(Expect::Single(&opts))),
@@ -2202,7 +2248,7 @@ fn weak_opt_out_letters_yield_to_valid_answers() {
 #[test]
 fn typed_chat_replies_complete_the_graduation_survey_through_the_engine() {
     use gradtrace::i18n::Localizer;
-    use gradtrace::survey::{Answer, Answers, Context, Engine};
+    use gradtrace::survey::{Answers, Context, Engine};
 
     let catalog = super::survey::catalog();
     let localizer = Localizer::load(&super::survey::fixtures().join("surveys/locales"))
@@ -2211,6 +2257,7 @@ fn typed_chat_replies_complete_the_graduation_survey_through_the_engine() {
     let engine = Engine::new(&catalog, survey);
     let ctx = Context::new(chrono::NaiveDate::from_ymd_opt(2026, 3, 15).expect("date"));
     let mut answers = Answers::default();
+    let regions = RegionIndex::new(catalog.regions());
 
     // What a graduate types, question by question, in the order the engine asks.
     let script: &[(&str, &str)] = &[
@@ -2218,31 +2265,27 @@ fn typed_chat_replies_complete_the_graduation_survey_through_the_engine() {
         ("status_date", "2025年7月"),
         ("agreement", "1"),
         ("employer_name", "深圳某科技有限公司"),
-        ("employer_type", "民营"),
+        ("employer_type", "其他：律师事务所"),
+        ("region", "广东深圳"),
         ("monthly_salary", "1.2万"),
         ("job_search_months", "三"),
-        ("channels", "校园招聘会、Online"),
+        ("channels", "校园招聘会、Online、其他：学长内推"),
         ("comments", "希望多组织校园招聘会"),
     ];
     let mut script = script.iter();
     while let Some(q) = engine.next_unanswered(&ctx, &answers) {
-        let options =
-            LabelledOption::from_survey(&engine.options(q), &localizer, &[Lang::ZhCn, Lang::En]);
-        let answer = match Expect::for_question(q, &options) {
-            Some(expect) => {
-                let (qid, typed) = script.next().expect("a scripted reply");
-                assert_eq!(*qid, q.id, "the engine asks in order");
-                match interpret(typed, Some(expect)) {
-                    Interpretation::Answer(reply) => reply.into_answer().expect("an answer"),
-                    other => panic!("{typed:?} for {qid}: {other:?}"),
-                }
-            }
-            // Regions are asked as a province list, then a city list.
-            None => Answer::Region {
-                province: "44".into(),
-                city: Some("4403".into()),
-                county: false,
-            },
+        let options = LabelledOption::from_survey(
+            &engine.options(q),
+            &localizer,
+            &[Lang::ZhCn, Lang::En],
+            catalog.other_option(q),
+        );
+        let expect = Expect::for_question(q, &options, &regions);
+        let (qid, typed) = script.next().expect("a scripted reply");
+        assert_eq!(*qid, q.id, "the engine asks in order");
+        let answer = match interpret(typed, Some(expect)) {
+            Interpretation::Answer(reply) => reply.into_answer().expect("an answer"),
+            other => panic!("{typed:?} for {qid}: {other:?}"),
         };
         answers = engine
             .answer_question(&ctx, &answers, &q.id, answer)
@@ -2253,12 +2296,19 @@ fn typed_chat_replies_complete_the_graduation_survey_through_the_engine() {
     assert_eq!(stored["destination_type"], json!({"choice": "employed"}));
     assert_eq!(stored["status_date"], json!({"year_month": "2025-07"}));
     assert_eq!(stored["agreement"], json!({"choice": "yes"}));
-    assert_eq!(stored["employer_type"], json!({"choice": "private"}));
+    assert_eq!(
+        stored["employer_type"],
+        json!({"choice": "other", "other": "律师事务所"})
+    );
+    assert_eq!(
+        stored["region"],
+        json!({"province": "44", "city": "4403", "county": false})
+    );
     assert_eq!(stored["monthly_salary"], json!({"number": 12000}));
     assert_eq!(stored["job_search_months"], json!({"number": 3}));
     assert_eq!(
         stored["channels"],
-        json!({"choices": ["campus_fair", "online"]})
+        json!({"choices": ["campus_fair", "online", "other"], "other": "学长内推"})
     );
 
     // A parsed reply the engine refuses (below the salary minimum) is not merged.
@@ -2292,6 +2342,8 @@ fn every_parser_reason_has_its_message_in_both_languages() {
         Reason::OutOfScale { min: 1, max: 5 },
         Reason::NotAYearMonth,
         Reason::NotYesNo,
+        Reason::NoPlace,
+        Reason::AmbiguousPlace(vec!["44".into(), "45".into()]),
     ];
     for lang in Lang::ALL {
         for r in &reasons {
@@ -2313,4 +2365,438 @@ fn every_parser_reason_has_its_message_in_both_languages() {
         &Reason::NoSuchOption { given: 9, count: 7 }.args(),
     );
     assert!(zh.contains('9') && zh.contains('7'), "{zh}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Properties: crypto round trips, number formats, and no panic on any input
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn key() -> AesKey {
+        AesKey::from_encoding_key(WX_AES_KEY).expect("key")
+    }
+
+    /// Groups digits by thousands: 1234567 → "1,234,567".
+    fn with_commas(n: u64) -> String {
+        let digits = n.to_string();
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Every message length (so every pad from 1 to 32) decrypts to itself.
+        #[test]
+        fn wechat_encrypt_decrypt_round_trip(
+            msg in proptest::collection::vec(any::<u8>(), 0..200),
+            random in any::<[u8; 16]>(),
+            app in "[a-z0-9]{1,20}",
+        ) {
+            let k = key();
+            let d = k.decrypt(&k.encrypt(&msg, &app, random), &app).expect("round trip");
+            prop_assert_eq!(&d.msg, &msg);
+            prop_assert_eq!(d.random, random);
+            prop_assert_eq!(d.pad as usize, 32 - (20 + msg.len() + app.len()) % 32);
+        }
+
+        #[test]
+        fn wechat_decrypt_never_panics(s in ".{0,300}") {
+            let _ = key().decrypt(&s, WX_APP_ID);
+        }
+
+        #[test]
+        fn whole_numbers_in_usual_forms(n in 0u64..10_000_000_000) {
+            let want = n as f64;
+            prop_assert_eq!(parse_number(&n.to_string()), Ok(want));
+            prop_assert_eq!(parse_number(&with_commas(n)), Ok(want));
+            prop_assert_eq!(parse_number(&format!("{n}元")), Ok(want));
+            prop_assert_eq!(parse_number(&format!("¥{}", with_commas(n))), Ok(want));
+            if n % 1000 == 0 && n > 0 {
+                prop_assert_eq!(parse_number(&format!("{}k", n / 1000)), Ok(want));
+                prop_assert_eq!(parse_number(&format!("{}千", n / 1000)), Ok(want));
+            }
+            if n % 1000 == 0 && (10_000..100_000_000).contains(&n) {
+                // 12000 → "1.2万"
+                let wan = format!("{}", n as f64 / 10_000.0);
+                prop_assert_eq!(parse_number(&format!("{wan}万")), Ok(want), "{}万", wan);
+            }
+        }
+
+        #[test]
+        fn every_listed_position_picks_its_option(k in 1usize..=7, letter in any::<bool>()) {
+            let opts = destinations();
+            let typed = if letter {
+                ((b'A' + k as u8 - 1) as char).to_string()
+            } else {
+                k.to_string()
+            };
+            prop_assert_eq!(
+                parse_reply(&typed, Expect::Single(&opts)),
+                Ok(Reply::choice(&opts[k - 1].id))
+            );
+        }
+
+        #[test]
+        fn year_months_in_usual_forms(year in 1950i32..=2100, month in 1u32..=12) {
+            let want = YearMonth { year, month };
+            prop_assert_eq!(parse_year_month(&format!("{year}-{month:02}")), Ok(want));
+            prop_assert_eq!(parse_year_month(&format!("{year}.{month}")), Ok(want));
+            prop_assert_eq!(parse_year_month(&format!("{year}年{month}月")), Ok(want));
+            prop_assert_eq!(parse_year_month(&format!("{year}{month:02}")), Ok(want));
+        }
+
+        /// The other option's text comes back exactly as typed.
+        #[test]
+        fn other_text_is_kept_as_typed(text in "[a-zA-Z0-9\u{4e00}-\u{9fa5}][a-zA-Z0-9 \u{4e00}-\u{9fa5}]{0,19}") {
+            let mut opts = destinations();
+            opts.push(LabelledOption::new("other", &["其他", "Other"]).as_other());
+            let want = Reply::Choice { choice: "other".into(), other: Some(text.trim().to_string()) };
+            prop_assert_eq!(parse_reply(&format!("其他：{text}"), Expect::Single(&opts)), Ok(want.clone()));
+            prop_assert_eq!(parse_reply(&format!("Other ({text})"), Expect::Single(&opts)), Ok(want));
+        }
+
+        /// Whatever arrives, the parser answers with a reply or a reason, never a panic.
+        #[test]
+        fn parser_never_panics(s in ".{0,40}") {
+            static INDEX: std::sync::OnceLock<RegionIndex> = std::sync::OnceLock::new();
+            let index = INDEX.get_or_init(|| RegionIndex::new(super::super::survey::catalog().regions()));
+            let mut opts = destinations();
+            opts.push(LabelledOption::new("other", &["其他", "Other"]).as_other());
+            for e in [
+                Expect::Single(&opts), Expect::Multiple(&opts), Expect::Number, Expect::YearMonth,
+                Expect::YesNo, Expect::Text, Expect::Rating { min: 0, max: 100 },
+                Expect::Region(index),
+            ] {
+                let _ = interpret(&s, Some(e));
+                let _ = parse_payload(&s, e);
+            }
+        }
+
+        /// Arbitrary bodies, signed correctly, are parsed or refused, never a panic; and a
+        /// refusal is a client error.
+        #[test]
+        fn adapters_never_panic_on_signed_garbage(body in proptest::collection::vec(any::<u8>(), 0..400)) {
+            let ts = 1700000000;
+            let wx = wechat(&wechat_config("http://unused"), ts);
+            let ts_s = ts.to_string();
+            let sig = wechat::signature(&[WX_TOKEN, &ts_s, "n"]);
+            let req = post(&format!("signature={sig}&timestamp={ts}&nonce=n"), &[], &body);
+            if let Err(e) = wx.receive(&req) {
+                prop_assert_eq!(e.status(), 400);
+            }
+            let tg = telegram("http://unused", ts);
+            if let Err(e) = tg.receive(&post(
+                "",
+                &[("x-telegram-bot-api-secret-token", "s3cr3t_T0ken-for-webhook")],
+                &body,
+            )) {
+                prop_assert_eq!(e.status(), 400);
+            }
+            let wa = whatsapp("http://unused", ts, None);
+            let sig = signature_header(WA_SECRET, &body);
+            if let Err(e) = wa.receive(&post("", &[("x-hub-signature-256", &sig)], &body)) {
+                prop_assert_eq!(e.status(), 400);
+            }
+        }
+
+        /// Structurally valid JSON with arbitrary values: still no panic.
+        #[test]
+        fn telegram_and_whatsapp_never_panic_on_odd_values(
+            id in any::<i64>(), text in ".{0,30}", chat_type in "[a-z]{0,8}", ts in ".{0,12}",
+        ) {
+            let tg = telegram("http://unused", 0);
+            let update = json!({"update_id": id, "message": {"message_id": 1, "chat": {"id": id, "type": chat_type},
+                "date": id, "text": text}});
+            let _ = tg.receive(&tg_post(&update.to_string()));
+            let wa = whatsapp("http://unused", 0, None);
+            let body = WA_BODY.replace("1700000000", &ts.replace(['"', '\\'], "")).replace("\"A\"", &serde_json::to_string(&text).expect("json"));
+            let _ = wa.receive(&wa_post(&body));
+        }
+    }
+}
+
+#[test]
+fn bot_settings_flatten_into_the_main_config_and_read_flags() {
+    use clap::Parser;
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        config: gradtrace::config::Config,
+        #[command(flatten)]
+        bot: BotConfig,
+    }
+    let cli = Cli::try_parse_from([
+        "gradtrace",
+        "--wechat-token",
+        "tok",
+        "--wechat-app-id",
+        WX_APP_ID,
+        "--wechat-aes-key",
+        WX_AES_KEY,
+        "--telegram-secret-token",
+        "sec",
+        "--wechat-max-skew-secs",
+        "60",
+    ])
+    .expect("no clash between the two setting groups");
+    let bot = cli.bot;
+    assert!(bot.wechat_enabled() && bot.telegram_enabled() && !bot.whatsapp_enabled());
+    assert_eq!(bot.wechat_max_skew_secs, 60);
+    assert_eq!(bot.wechat_api_base, "https://api.weixin.qq.com");
+    assert_eq!(bot.telegram_api_base, "https://api.telegram.org");
+    assert!(
+        bot.whatsapp_api_base
+            .starts_with("https://graph.facebook.com/v")
+    );
+    assert_eq!(bot.wechat_token_endpoint, "token");
+    // The adapters accept these settings; a bad key or endpoint is a configuration error.
+    assert!(WeChat::new(&bot, clock_at(0), client()).is_ok_and(|w| w.safe_mode()));
+    let bad = BotConfig {
+        wechat_token_endpoint: "other".into(),
+        ..bot.clone()
+    };
+    assert!(matches!(
+        WeChat::new(&bad, clock_at(0), client()),
+        Err(BotError::NotConfigured(_))
+    ));
+    let no_app = BotConfig {
+        wechat_app_id: None,
+        ..bot.clone()
+    };
+    assert!(matches!(
+        WeChat::new(&no_app, clock_at(0), client()),
+        Err(BotError::NotConfigured(_))
+    ));
+    assert!(matches!(
+        WhatsApp::new(&bot, clock_at(0), client()),
+        Err(BotError::NotConfigured("WHATSAPP_APP_SECRET"))
+    ));
+}
+
+#[tokio::test]
+async fn wechat_stable_token_is_force_refreshed_after_an_invalid_token() {
+    let api = wechat_api(&["T1"], 40001).await;
+    let cfg = BotConfig {
+        wechat_token_endpoint: "stable_token".into(),
+        ..wechat_config(&api.base)
+    };
+    wechat(&cfg, 1700000000)
+        .send("oA", &OutboundMessage::text("hello"))
+        .await
+        .expect("sent after refresh");
+    let fetches = api.to("/cgi-bin/stable_token");
+    assert_eq!(fetches.len(), 2);
+    assert_eq!(fetches[0].body["force_refresh"], json!(false));
+    assert_eq!(fetches[1].body["force_refresh"], json!(true));
+    assert!(api.to("/cgi-bin/token").is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Region replies, against the real regions.toml (34 provinces, 333 prefecture-level divisions)
+
+fn real_catalog() -> gradtrace::survey::Catalog {
+    gradtrace::survey::Catalog::load(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("surveys"),
+    )
+    .expect("surveys/ loads")
+}
+
+#[test]
+fn every_city_is_found_by_its_names() {
+    use gradtrace::bot::region::{RegionIndex, RegionReply, parse_region};
+    use gradtrace::survey::Answer;
+    let catalog = real_catalog();
+    let index = RegionIndex::new(catalog.regions());
+    let regions = catalog.regions();
+    let mut checked = 0;
+    let mut wrong = Vec::new();
+    for p in &regions.provinces {
+        for c in &p.cities {
+            let short = c.zh.trim_end_matches('市').to_string();
+            for typed in [
+                c.zh.clone(),
+                c.en.clone(),
+                format!("{}{}", p.zh, c.zh),
+                format!("{}, {}", c.en, p.en),
+                short,
+            ] {
+                checked += 1;
+                let got = parse_region(&typed, &index);
+                // Counties the province administers directly are county level by themselves.
+                let is_county = c.zh.ends_with('县');
+                let ok = matches!(&got, Ok(RegionReply::Answer(Answer::Region { province, city: Some(city), county }))
+                    if *province == p.code && *city == c.code && *county == is_county);
+                // "吉林" alone is the province as much as the city: the city list follows.
+                let jilin = typed == "吉林"
+                    && got
+                        == Ok(RegionReply::Province {
+                            province: "22".into(),
+                            county: false,
+                        });
+                if !ok && !jilin {
+                    wrong.push(format!("{typed}: {got:?}"));
+                }
+            }
+        }
+    }
+    assert!(checked > 1600, "{checked}");
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn region_reply_table() {
+    use gradtrace::bot::region::{RegionIndex, RegionReply, parse_region};
+    use gradtrace::survey::Answer;
+    let catalog = real_catalog();
+    let regions = &RegionIndex::new(catalog.regions());
+    let full = |p: &str, c: Option<&str>, county: bool| {
+        Ok(RegionReply::Answer(Answer::Region {
+            province: p.into(),
+            city: c.map(str::to_string),
+            county,
+        }))
+    };
+    let province = |p: &str| {
+        Ok(RegionReply::Province {
+            province: p.into(),
+            county: false,
+        })
+    };
+    let cases = [
+        ("深圳", full("44", Some("4403"), false)),
+        ("广东深圳", full("44", Some("4403"), false)),
+        ("广东省深圳市南山区", full("44", Some("4403"), false)),
+        ("我在深圳工作", full("44", Some("4403"), false)),
+        ("shenzhen, guangdong", full("44", Some("4403"), false)),
+        ("ＳＨＥＮＺＨＥＮ", full("44", Some("4403"), false)),
+        ("北京", full("11", Some("1101"), false)),
+        ("北京朝阳", full("11", Some("1101"), false)),
+        ("上海市", full("31", Some("3101"), false)),
+        ("吉林", province("22")),
+        ("吉林市", full("22", Some("2202"), false)),
+        ("吉林省长春市", full("22", Some("2201"), false)),
+        ("广东", province("44")),
+        ("Guangdong", province("44")),
+        ("海南", province("46")),
+        ("青海海南藏族自治州", full("63", Some("6325"), false)),
+        ("梅州五华县", full("44", Some("4414"), true)),
+        ("广东 梅州 县城", full("44", Some("4414"), true)),
+        ("镇江", full("32", Some("3211"), false)),
+        ("延边", full("22", Some("2224"), false)),
+        ("Xi'an", full("61", Some("6101"), false)),
+        ("Xianyang", full("61", Some("6104"), false)),
+        ("国外", full("99", None, false)),
+        ("abroad", full("99", None, false)),
+        ("在国外工作", full("99", None, false)),
+        ("上海的外国公司", full("31", Some("3101"), false)),
+        (
+            "广东的县城",
+            Ok(RegionReply::Province {
+                province: "44".into(),
+                county: true,
+            }),
+        ),
+    ];
+    for (typed, want) in cases {
+        assert_eq!(parse_region(typed, regions), want, "{typed:?}");
+    }
+    let hk = parse_region("香港", regions);
+    assert!(
+        matches!(
+            &hk,
+            Ok(RegionReply::Answer(Answer::Region { city: None, .. }))
+        ),
+        "{hk:?}"
+    );
+    assert_eq!(parse_region("火星", regions), Err(Reason::NoPlace));
+    assert_eq!(parse_region("在县城工作", regions), Err(Reason::NoPlace));
+    assert_eq!(parse_region("", regions), Err(Reason::Empty));
+    match parse_region("苏州还是无锡", regions) {
+        Err(Reason::AmbiguousPlace(codes)) => assert_eq!(codes.len(), 2, "{codes:?}"),
+        other => panic!("two cities: {other:?}"),
+    }
+    // Through `interpret`: a province only is not yet an answer.
+    let reply = interpret("广东", Some(Expect::Region(regions)));
+    let Interpretation::Answer(reply) = reply else {
+        panic!("{reply:?}")
+    };
+    assert!(reply.into_answer().is_none());
+}
+
+#[test]
+fn parser_other_option_with_its_text() {
+    let opts = vec![
+        LabelledOption::new("government", &["党政机关", "Government organ"]),
+        LabelledOption::new("state_owned", &["国有企业", "State-owned enterprise"]),
+        LabelledOption::new("private", &["民营企业", "Private enterprise"]),
+        LabelledOption::new("other", &["其他", "Other"]).as_other(),
+    ];
+    let other = |text: &str| {
+        Ok(Reply::Choice {
+            choice: "other".into(),
+            other: Some(text.into()),
+        })
+    };
+    let one = |s: &str| parse_reply(s, Expect::Single(&opts));
+    assert_eq!(one("其他"), Ok(Reply::choice("other")));
+    assert_eq!(one("其他：律师事务所"), other("律师事务所"));
+    assert_eq!(one("其他（律所）"), other("律所"));
+    assert_eq!(one("其他 律所"), other("律所"));
+    assert_eq!(one("4 律所"), other("律所"));
+    assert_eq!(one("4：律所"), other("律所"));
+    assert_eq!(one("Other: Law Firm"), other("Law Firm"));
+    assert_eq!(one("OTHER - NGO"), other("NGO"));
+    assert_eq!(one("4 2"), Err(Reason::OnlyOne));
+    assert_eq!(one("2"), Ok(Reply::choice("state_owned")));
+    // Without the mark no option takes free text.
+    let plain: Vec<LabelledOption> = opts
+        .iter()
+        .map(|o| LabelledOption {
+            other: false,
+            ..o.clone()
+        })
+        .collect();
+    assert_ne!(
+        parse_reply("其他：律师事务所", Expect::Single(&plain)),
+        other("律师事务所")
+    );
+
+    let many = |s: &str| parse_reply(s, Expect::Multiple(&opts));
+    let picks = |ids: &[&str], text: Option<&str>| {
+        Ok(Reply::Choices {
+            choices: ids.iter().map(|s| s.to_string()).collect(),
+            other: text.map(str::to_string),
+        })
+    };
+    assert_eq!(
+        many("1、其他：律所"),
+        picks(&["government", "other"], Some("律所"))
+    );
+    assert_eq!(many("其他：律所"), picks(&["other"], Some("律所")));
+    assert_eq!(
+        many("1 其他 律所"),
+        picks(&["government", "other"], Some("律所"))
+    );
+    assert_eq!(many("1,3"), picks(&["government", "private"], None));
+    assert_eq!(many("1、其他"), picks(&["government", "other"], None));
+    let stored = serde_json::to_value(
+        many("2、Other: 社会组织")
+            .expect("ok")
+            .into_answer()
+            .expect("answer"),
+    )
+    .expect("json");
+    assert_eq!(
+        stored,
+        json!({"choices": ["state_owned", "other"], "other": "社会组织"})
+    );
 }

@@ -4,8 +4,10 @@ pub mod common;
 
 mod app;
 mod bot;
+mod dashboard;
 mod questionnaires;
 mod roster;
 mod store;
 mod survey;
+mod wave;
 mod web;

@@ -201,6 +201,9 @@ pub enum InboundKind {
     Delivery {
         message_id: String,
         status: DeliveryStatus,
+        /// The platform's error code of a failed delivery (e.g. WhatsApp 131026 undeliverable,
+        /// 131050 user stopped business messages).
+        error_code: Option<i64>,
     },
     /// Anything else (image, sticker, location…): the platform's type name.
     Other(String),

@@ -167,6 +167,8 @@ pub fn encrypted_reply(
 }
 
 /// A passive text reply (plaintext XML), addresses swapped relative to the inbound message.
+/// Written by hand rather than with quick-xml's serializer: WeChat's documented form wraps
+/// strings in CDATA, which the serializer does not produce (it escapes entities instead).
 pub fn text_reply_xml(
     to_user: &str,
     from_account: &str,
@@ -439,10 +441,8 @@ impl WeChat {
     async fn access_token(&self, force: bool) -> Result<String, BotError> {
         let mut cached = self.access.lock().await;
         let now = unix_now(self.clock.as_ref());
-        if !force {
-            if let Some(c) = cached.as_ref().filter(|c| c.expires_at > now) {
-                return Ok(c.token.clone());
-            }
+        if let Some(c) = cached.as_ref().filter(|c| !force && c.expires_at > now) {
+            return Ok(c.token.clone());
         }
         let app_id = self
             .app_id
@@ -539,7 +539,8 @@ impl WeChat {
             return None;
         };
         let mut parts = outbound::wechat_texts(msg).into_iter();
-        let first = parts.next().unwrap_or_default();
+        // Nothing to say: the caller answers with `ack` (an empty Content is an error to WeChat).
+        let first = parts.next()?;
         let rest: Vec<String> = parts.collect();
         let now = unix_now(self.clock.as_ref());
         let xml = text_reply_xml(&inbound.user_id, account, now, &first);

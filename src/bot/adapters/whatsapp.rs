@@ -108,6 +108,13 @@ struct WaStatus {
     recipient_id: String,
     status: String,
     timestamp: String,
+    #[serde(default)]
+    errors: Vec<WaError>,
+}
+
+#[derive(Debug, Deserialize)]
+struct WaError {
+    code: Option<i64>,
 }
 
 fn parse_ts(s: &str) -> Result<i64, BotError> {
@@ -274,10 +281,11 @@ impl Channel for WhatsApp {
                 .map(|m| m.phone_number_id)
                 .unwrap_or_default();
             // One app can serve several numbers: keep only ours.
-            if let Some(ours) = &self.phone_number_id {
-                if !phone_number_id.is_empty() && &phone_number_id != ours {
-                    continue;
-                }
+            if let Some(ours) = &self.phone_number_id
+                && !phone_number_id.is_empty()
+                && &phone_number_id != ours
+            {
+                continue;
             }
             let reply = ReplyContext::WhatsApp {
                 phone_number_id: phone_number_id.clone(),
@@ -312,6 +320,7 @@ impl Channel for WhatsApp {
                     kind: InboundKind::Delivery {
                         message_id: s.id,
                         status,
+                        error_code: s.errors.first().and_then(|e| e.code),
                     },
                 });
             }
@@ -370,7 +379,7 @@ impl Channel for WhatsApp {
 }
 
 fn decode_hex(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
     s.as_bytes()

@@ -1,9 +1,12 @@
 //! sea-orm entities, one per table (see `migrations/`).
+pub mod assistance_plan;
 pub mod audit_event;
 pub mod consent_event;
+pub mod contact_note;
 pub mod employer;
 pub mod graduate;
 pub mod invitation;
+pub mod plan_follow_up;
 pub mod response;
 pub mod staff;
 pub mod survey_version;

@@ -1,0 +1,7 @@
+//! The liaison dashboards over HTTP, on both back-ends: who sees what (the scope matrix over
+//! every page, export and API route), sign-in and sessions, password reset by e-mail, the chase
+//! list's actions and assistance plans.
+mod auth;
+mod plans;
+mod scope;
+mod world;
