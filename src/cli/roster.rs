@@ -3,7 +3,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
 use gradtrace::config::Config;
-use gradtrace::roster::{self, Lang, RosterKind};
+use gradtrace::roster::{self, RosterKind};
 
 use super::read_password_from_stdin;
 
@@ -83,7 +83,7 @@ pub async fn run_staff(config: &Config, command: StaffCommand) -> anyhow::Result
 /// `gradtrace import …`: bad rows and the summary in the user's language; exit 1 when rows were
 /// rejected, 2 when the file was refused before anything was written.
 pub async fn import_roster(config: &Config, kind: RosterKind, file: &Path) -> anyhow::Result<()> {
-    let lang = Lang::from_env();
+    let lang = roster::lang_from_env();
     let refuse = |problem: &roster::FileProblem| -> ! {
         eprintln!("{}: {}", file.display(), problem.message(lang));
         std::process::exit(2);

@@ -17,6 +17,7 @@ use sea_orm::{DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait};
 use serde_json::json;
 
 use crate::error::Result;
+pub use crate::i18n::Lang;
 use crate::store::roster::{Written, record_audit};
 use read::{Cell, Row, Source, Table};
 
@@ -28,24 +29,16 @@ pub use staff::{hash_password, import_staff, verify_password};
 /// SQLite's and PostgreSQL's bound-parameter limits (16 columns × 500 rows = 8,000).
 pub const CHUNK_ROWS: usize = 500;
 
-/// The language of messages printed by the CLI.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    En,
-    Zh,
-}
-
-impl Lang {
-    /// Chinese when the locale (`LC_ALL`, then `LC_MESSAGES`, then `LANG`) starts with `zh`.
-    pub fn from_env() -> Lang {
-        let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
-            .iter()
-            .filter_map(|var| std::env::var(var).ok())
-            .find(|v| !v.is_empty());
-        match locale {
-            Some(v) if v.starts_with("zh") => Lang::Zh,
-            _ => Lang::En,
-        }
+/// The language of the CLI's messages: Chinese when the locale (`LC_ALL`, then `LC_MESSAGES`,
+/// then `LANG`) starts with `zh`, else English.
+pub fn lang_from_env() -> Lang {
+    let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|var| std::env::var(var).ok())
+        .find(|v| !v.is_empty());
+    match locale {
+        Some(v) if v.starts_with("zh") => Lang::ZhCn,
+        _ => Lang::En,
     }
 }
 
@@ -63,9 +56,9 @@ impl RosterKind {
             (RosterKind::Graduates, Lang::En) => "graduates",
             (RosterKind::Employers, Lang::En) => "employers",
             (RosterKind::Staff, Lang::En) => "staff",
-            (RosterKind::Graduates, Lang::Zh) => "毕业生",
-            (RosterKind::Employers, Lang::Zh) => "用人单位",
-            (RosterKind::Staff, Lang::Zh) => "工作人员",
+            (RosterKind::Graduates, Lang::ZhCn) => "毕业生",
+            (RosterKind::Employers, Lang::ZhCn) => "用人单位",
+            (RosterKind::Staff, Lang::ZhCn) => "工作人员",
         }
     }
 }
@@ -95,7 +88,7 @@ impl FileProblem {
     pub fn message(&self, lang: Lang) -> String {
         match lang {
             Lang::En => self.to_string(),
-            Lang::Zh => match self {
+            Lang::ZhCn => match self {
                 FileProblem::Unreadable { reason } => format!("无法读取文件：{reason}"),
                 FileProblem::Encoding => {
                     "文件既不是 UTF-8 也不是 GBK 编码；请在 Excel 中另存为“CSV UTF-8”或 .xlsx"
@@ -165,7 +158,7 @@ impl Reason {
                     "an alumni scope is COHORT, MAJOR or COHORT/MAJOR (e.g. 2020/软件工程)"
                 }
             },
-            Lang::Zh => match self {
+            Lang::ZhCn => match self {
                 Date => "不是有效日期（请写成 2025-06-30、2025/6/30 或 20250630）",
                 Email => "不是有效的电子邮箱地址",
                 Phone => "不是有效的手机号（11 位数字，或以 + 和国家代码开头）",
@@ -235,45 +228,45 @@ impl Problem {
             (Problem::Missing { column }, Lang::En) => {
                 format!("column `{column}`: required value is missing")
             }
-            (Problem::Missing { column }, Lang::Zh) => format!("`{column}` 列：缺少必填值"),
+            (Problem::Missing { column }, Lang::ZhCn) => format!("`{column}` 列：缺少必填值"),
             (Problem::Invalid { column, reason }, Lang::En) => {
                 format!("column `{column}`: {}", reason.message(lang))
             }
-            (Problem::Invalid { column, reason }, Lang::Zh) => {
+            (Problem::Invalid { column, reason }, Lang::ZhCn) => {
                 format!("`{column}` 列：{}", reason.message(lang))
             }
             (Problem::Duplicate { column, first_line }, Lang::En) => {
                 format!("column `{column}`: same as line {first_line}, which was kept")
             }
-            (Problem::Duplicate { column, first_line }, Lang::Zh) => {
+            (Problem::Duplicate { column, first_line }, Lang::ZhCn) => {
                 format!("`{column}` 列：与第 {first_line} 行重复（已保留第 {first_line} 行）")
             }
             (Problem::TooManyFields { found, expected }, Lang::En) => format!(
                 "the row has {found} fields but the header has {expected} (an unquoted comma?)"
             ),
-            (Problem::TooManyFields { found, expected }, Lang::Zh) => {
+            (Problem::TooManyFields { found, expected }, Lang::ZhCn) => {
                 format!("该行有 {found} 个字段，表头只有 {expected} 个（是否有未加引号的逗号？）")
             }
             (Problem::ControlCharacter { column }, Lang::En) => {
                 format!("column `{column}`: contains a control character")
             }
-            (Problem::ControlCharacter { column }, Lang::Zh) => {
+            (Problem::ControlCharacter { column }, Lang::ZhCn) => {
                 format!("`{column}` 列：含有控制字符")
             }
             (Problem::TooLong { column, max }, Lang::En) => {
                 format!("column `{column}`: longer than {max} characters")
             }
-            (Problem::TooLong { column, max }, Lang::Zh) => {
+            (Problem::TooLong { column, max }, Lang::ZhCn) => {
                 format!("`{column}` 列：超过 {max} 个字符")
             }
             (Problem::SpreadsheetError { column }, Lang::En) => {
                 format!("column `{column}`: the cell holds a spreadsheet error such as #N/A")
             }
-            (Problem::SpreadsheetError { column }, Lang::Zh) => {
+            (Problem::SpreadsheetError { column }, Lang::ZhCn) => {
                 format!("`{column}` 列：单元格是表格错误值（如 #N/A）")
             }
             (Problem::Refused, Lang::En) => "the database refused this row".to_string(),
-            (Problem::Refused, Lang::Zh) => "数据库拒绝了该行".to_string(),
+            (Problem::Refused, Lang::ZhCn) => "数据库拒绝了该行".to_string(),
         }
     }
 }
@@ -309,7 +302,7 @@ impl ImportReport {
             .iter()
             .map(|r| match lang {
                 Lang::En => format!("line {}: {}", r.line, r.problem.message(lang)),
-                Lang::Zh => format!("第 {} 行：{}", r.line, r.problem.message(lang)),
+                Lang::ZhCn => format!("第 {} 行：{}", r.line, r.problem.message(lang)),
             })
             .collect()
     }
@@ -322,7 +315,7 @@ impl ImportReport {
             Lang::En => {
                 format!("{kind}: {inserted} inserted, {updated} updated, {rejected} rejected")
             }
-            Lang::Zh => {
+            Lang::ZhCn => {
                 format!("{kind}：新增 {inserted} 条，更新 {updated} 条，拒绝 {rejected} 条")
             }
         }
@@ -763,7 +756,11 @@ mod tests {
                 found: vec!["name".into(), "email".into()],
             }
         );
-        assert!(problem.message(Lang::Zh).starts_with("缺少列：student_id"));
+        assert!(
+            problem
+                .message(Lang::ZhCn)
+                .starts_with("缺少列：student_id")
+        );
     }
 
     #[test]
@@ -798,6 +795,6 @@ mod tests {
     fn messages_never_quote_the_value() {
         let p = Problem::invalid("email", Reason::Email);
         assert_eq!(p.to_string(), "column `email`: not an e-mail address");
-        assert_eq!(p.message(Lang::Zh), "`email` 列：不是有效的电子邮箱地址");
+        assert_eq!(p.message(Lang::ZhCn), "`email` 列：不是有效的电子邮箱地址");
     }
 }

@@ -278,7 +278,7 @@ storage_test! {
         // Reasons name the column, never the value.
         assert!(lines.iter().all(|l| !l.contains("zheng") && !l.contains("吴用")));
         assert_eq!(report.summary(Lang::En), "graduates: 2 inserted, 0 updated, 8 rejected");
-        assert_eq!(report.summary(Lang::Zh), "毕业生：新增 2 条，更新 0 条，拒绝 8 条");
+        assert_eq!(report.summary(Lang::ZhCn), "毕业生：新增 2 条，更新 0 条，拒绝 8 条");
     }
 }
 
