@@ -129,6 +129,12 @@ pub async fn run_wave(config: &Config, command: WaveCommand) -> anyhow::Result<(
                 )
             })?;
             let keys = wave::token::TokenKeys::from_secret(secret)?;
+            if config.base_url.is_none() {
+                eprintln!(
+                    "warning: GRADTRACE_BASE_URL is not set; the links point to {}",
+                    config.base_url()
+                );
+            }
             let db = open_db(config).await?;
             let w = wave::find(&db, id).await?;
             let rows = wave::invite::links(&db, &keys, &config.base_url(), id).await?;

@@ -232,7 +232,9 @@ fn privacy_page(state: &AppState, visit: &Visit, token: &str) -> Response {
         notice_title: i18n
             .format_attribute(lang, notice, "title")
             .unwrap_or_else(|| i18n.format(lang, "web-privacy-title", None)),
-        notice_summary: i18n.format_attribute(lang, notice, "summary").unwrap_or_default(),
+        notice_summary: i18n
+            .format_attribute(lang, notice, "summary")
+            .unwrap_or_default(),
         notice_more: i18n.format(lang, "web-privacy-more", None),
         notice_body: i18n.format_piped(lang, notice, &args),
         notice_version: i18n.format_with(
