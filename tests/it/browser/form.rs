@@ -12,7 +12,7 @@ use crate::app::TestApp;
 use crate::common::TestDb;
 
 /// Checks what a graduate on a phone would notice on the current page: it fits 360 px without
-/// sideways scrolling, and every control is big enough to tap.
+/// sideways scrolling, every control is big enough to tap and has a name.
 async fn check_phone_layout(b: &mut Browser, page: &str) {
     b.set_viewport(NARROW_PHONE).await;
     let overflow = b.horizontal_overflow().await;
@@ -22,6 +22,11 @@ async fn check_phone_layout(b: &mut Browser, page: &str) {
     assert!(
         small.is_empty(),
         "{page}: tap targets under 44 px: {small:#?}"
+    );
+    let unlabelled = b.unlabelled_controls().await;
+    assert!(
+        unlabelled.is_empty(),
+        "{page}: unlabelled controls: {unlabelled:#?}"
     );
 }
 

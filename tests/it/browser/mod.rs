@@ -405,6 +405,31 @@ impl Browser {
             .unwrap_or_default()
     }
 
+    /// Visible form controls that assistive technology could not name (no label, no
+    /// `aria-label`), and radio buttons or checkboxes outside a fieldset with a legend.
+    pub async fn unlabelled_controls(&self) -> Vec<String> {
+        let v = self
+            .js(
+                "return [...document.querySelectorAll('input, select, textarea')].filter(e => {
+                   if (e.type === 'hidden' || e.type === 'submit' || e.closest('[hidden]')) return false;
+                   const named = (e.labels && e.labels.length > 0) || e.getAttribute('aria-label')
+                     || e.getAttribute('aria-labelledby');
+                   const grouped = !(e.type === 'radio' || e.type === 'checkbox')
+                     || (e.closest('fieldset') && e.closest('fieldset').querySelector('legend'));
+                   return !named || !grouped;
+                 }).map(e => e.outerHTML.slice(0, 100));",
+                vec![],
+            )
+            .await;
+        v.as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|s| s.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// Saves a screenshot of the whole page to `target/screenshots/NAME.png`; returns its path.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
         let metrics = self.cdp("Page.getLayoutMetrics", json!({})).await;
