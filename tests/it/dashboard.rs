@@ -3,5 +3,6 @@
 //! list's actions and assistance plans.
 mod auth;
 mod plans;
+mod rollup;
 mod scope;
 mod world;
