@@ -131,7 +131,8 @@ async fn wave(
     let mut rows = Vec::new();
     let mut reminders = Vec::new();
     for (n, id) in invs.iter().enumerate() {
-        let k = n % 20;
+        // Spread over classes and days independently of the roster's order.
+        let k = ((n as u64).wrapping_mul(2_654_435_761) >> 7) % 20;
         let at = opens + chrono::Duration::hours(((n * 7) % (days as usize * 24)) as i64);
         let status = match k {
             0..=9 => "complete",

@@ -50,12 +50,15 @@ enum Resp<'a> {
     NoneFor(&'a str),
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 struct Source<'a> {
     inv: Part<'a>,
     grad: Part<'a>,
     emp: Part<'a>,
     resp: Resp<'a>,
+    /// SQLite row triggers: the invitation(s) concerned, as a condition on `i` (so the
+    /// planner looks them up by key instead of scanning).
+    filter: Option<String>,
 }
 
 impl<'a> Source<'a> {
@@ -65,7 +68,13 @@ impl<'a> Source<'a> {
             grad: Part::Table,
             emp: Part::Table,
             resp: Resp::Table,
+            filter: None,
         }
+    }
+
+    fn only(mut self, filter: Option<String>) -> Self {
+        self.filter = filter;
+        self
     }
 
     /// `FROM … WHERE true` with aliases i, w, g, e, r.
@@ -90,10 +99,15 @@ impl<'a> Source<'a> {
             Resp::Table => s.push_str("LEFT JOIN response r ON r.invitation_id = i.id"),
             Resp::Rows(rows) => s.push_str(&format!("JOIN {rows} r ON r.invitation_id = i.id")),
             Resp::NoneFor(rows) => s.push_str(&format!(
-                "JOIN {rows} rr ON rr.invitation_id = i.id LEFT JOIN response r ON 1 = 0"
+                "JOIN {rows} rr ON rr.invitation_id = i.id \
+                 LEFT JOIN response r ON r.invitation_id = rr.invitation_id AND 1 = 0"
             )),
         }
         s.push_str(" WHERE 1 = 1");
+        if let Some(f) = &self.filter {
+            s.push_str(" AND ");
+            s.push_str(f);
+        }
         s
     }
 }
@@ -144,7 +158,9 @@ fn rollup_rows(src: &Source<'_>, sign: i32) -> String {
     )
 }
 
-/// The completions per day and level a source contributes, times `sign`.
+/// The completions per day and level a source contributes, times `sign`. (`r.status || ''`
+/// keeps SQLite from scanning every complete response by the status index instead of
+/// reaching the few invitations concerned by key.)
 fn completion_rows(backend: DbBackend, src: &Source<'_>, sign: i32) -> String {
     let from = src
         .from()
@@ -152,7 +168,7 @@ fn completion_rows(backend: DbBackend, src: &Source<'_>, sign: i32) -> String {
     format!(
         "SELECT i.wave_id AS wave_id, lv.level AS level, {} AS lkey, {COHORT} AS cohort, \
          {} AS day, {sign} AS complete, 0 AS reminded {from} \
-         AND r.status = 'complete' AND r.completed_at IS NOT NULL",
+         AND (r.status || '') = 'complete' AND r.completed_at IS NOT NULL",
         level_key(),
         day(backend, "r.completed_at"),
     )
@@ -166,6 +182,7 @@ fn reminder_rows(
     rem: &str,
     grad: Part<'_>,
     emp: Part<'_>,
+    filter: Option<String>,
     sign: i32,
 ) -> String {
     let src = Source {
@@ -173,6 +190,7 @@ fn reminder_rows(
         grad,
         emp,
         resp: Resp::Table,
+        filter,
     };
     let from = src
         .from()
@@ -232,7 +250,10 @@ fn apply(backend: DbBackend, new: &Source<'_>, old: Option<&Source<'_>>) -> Vec<
     let mut daily = vec![completion_rows(backend, new, 1)];
     if let Some(old) = old {
         roll.push(rollup_rows(old, -1));
-        daily.push(completion_rows(backend, old, -1));
+        // No response completes nothing.
+        if !matches!(old.resp, Resp::NoneFor(_)) {
+            daily.push(completion_rows(backend, old, -1));
+        }
     }
     vec![upsert_rollup(&roll), upsert_daily(&daily)]
 }
@@ -291,6 +312,8 @@ struct Trigger {
     table: &'static str,
     event: &'static str,
     watched: &'static [&'static str],
+    /// SQLite: only when this holds (updates: when a watched column really changed).
+    when: Option<&'static str>,
     body: Vec<String>,
 }
 
@@ -300,6 +323,9 @@ fn triggers(backend: DbBackend) -> Vec<Trigger> {
     let rem = rows(backend, &REMINDER_COLS);
     let grad = rows(backend, &GRADUATE_COLS);
     let emp = rows(backend, &EMPLOYER_COLS);
+    // SQLite row triggers name the invitation(s) concerned so they are looked up by key.
+    let sqlite = backend != DbBackend::Postgres;
+    let only = |cond: &str| sqlite.then(|| cond.to_string());
     fn with_inv(r: &str) -> Source<'_> {
         Source {
             inv: Part::Rows(r),
@@ -331,6 +357,7 @@ fn triggers(backend: DbBackend) -> Vec<Trigger> {
             table: "invitation",
             event: "INSERT",
             watched: &[],
+            when: None,
             body: apply(backend, &with_inv(&inv.new), None),
         },
         Trigger {
@@ -338,6 +365,7 @@ fn triggers(backend: DbBackend) -> Vec<Trigger> {
             table: "invitation",
             event: "UPDATE",
             watched: &["wave_id", "graduate_id", "employer_id", "contact_state"],
+            when: None,
             body: apply(backend, &with_inv(&inv.new), Some(&with_inv(&inv.old))),
         },
         Trigger {
@@ -345,10 +373,11 @@ fn triggers(backend: DbBackend) -> Vec<Trigger> {
             table: "response",
             event: "INSERT",
             watched: &[],
+            when: None,
             body: apply(
                 backend,
-                &with_resp(Resp::Rows(&resp.new)),
-                Some(&with_resp(Resp::NoneFor(&resp.new))),
+                &with_resp(Resp::Rows(&resp.new)).only(only("i.id = NEW.invitation_id")),
+                Some(&with_resp(Resp::NoneFor(&resp.new)).only(only("i.id = NEW.invitation_id"))),
             ),
         },
         Trigger {
@@ -362,10 +391,11 @@ fn triggers(backend: DbBackend) -> Vec<Trigger> {
                 "consented_at",
                 "completed_at",
             ],
+            when: None,
             body: apply(
                 backend,
-                &with_resp(Resp::Rows(&resp.new)),
-                Some(&with_resp(Resp::Rows(&resp.old))),
+                &with_resp(Resp::Rows(&resp.new)).only(only("i.id = NEW.invitation_id")),
+                Some(&with_resp(Resp::Rows(&resp.old)).only(only("i.id = OLD.invitation_id"))),
             ),
         },
         Trigger {
@@ -373,11 +403,14 @@ fn triggers(backend: DbBackend) -> Vec<Trigger> {
             table: "reminder",
             event: "INSERT",
             watched: &[],
+            // Planning a wave inserts a pending row per invitation: those cost nothing here.
+            when: Some("NEW.sent_at IS NOT NULL AND NEW.kind <> 'invitation'"),
             body: vec![daily_reminders(vec![reminder_rows(
                 backend,
                 &rem.new,
                 Part::Table,
                 Part::Table,
+                only("i.id = NEW.invitation_id"),
                 1,
             )])],
         },
@@ -386,9 +419,24 @@ fn triggers(backend: DbBackend) -> Vec<Trigger> {
             table: "reminder",
             event: "UPDATE",
             watched: &["invitation_id", "kind", "sent_at"],
+            when: None,
             body: vec![daily_reminders(vec![
-                reminder_rows(backend, &rem.new, Part::Table, Part::Table, 1),
-                reminder_rows(backend, &rem.old, Part::Table, Part::Table, -1),
+                reminder_rows(
+                    backend,
+                    &rem.new,
+                    Part::Table,
+                    Part::Table,
+                    only("i.id = NEW.invitation_id"),
+                    1,
+                ),
+                reminder_rows(
+                    backend,
+                    &rem.old,
+                    Part::Table,
+                    Part::Table,
+                    only("i.id = OLD.invitation_id"),
+                    -1,
+                ),
             ])],
         },
         Trigger {
@@ -396,11 +444,34 @@ fn triggers(backend: DbBackend) -> Vec<Trigger> {
             table: "graduate",
             event: "UPDATE",
             watched: &["department", "major", "class_name", "graduation_year"],
+            when: None,
             body: {
-                let mut b = apply(backend, &with_grad(&grad.new), Some(&with_grad(&grad.old)));
+                let (n, o) = (
+                    only("i.graduate_id = NEW.id"),
+                    only("i.graduate_id = OLD.id"),
+                );
+                let mut b = apply(
+                    backend,
+                    &with_grad(&grad.new).only(n.clone()),
+                    Some(&with_grad(&grad.old).only(o.clone())),
+                );
                 b.push(daily_reminders(vec![
-                    reminder_rows(backend, "reminder", Part::Rows(&grad.new), Part::Table, 1),
-                    reminder_rows(backend, "reminder", Part::Rows(&grad.old), Part::Table, -1),
+                    reminder_rows(
+                        backend,
+                        "reminder",
+                        Part::Rows(&grad.new),
+                        Part::Table,
+                        n,
+                        1,
+                    ),
+                    reminder_rows(
+                        backend,
+                        "reminder",
+                        Part::Rows(&grad.old),
+                        Part::Table,
+                        o,
+                        -1,
+                    ),
                 ]));
                 b
             },
@@ -410,11 +481,27 @@ fn triggers(backend: DbBackend) -> Vec<Trigger> {
             table: "employer",
             event: "UPDATE",
             watched: &["employer_type", "industry", "province"],
+            when: None,
             body: {
-                let mut b = apply(backend, &with_emp(&emp.new), Some(&with_emp(&emp.old)));
+                let (n, o) = (
+                    only("i.employer_id = NEW.id"),
+                    only("i.employer_id = OLD.id"),
+                );
+                let mut b = apply(
+                    backend,
+                    &with_emp(&emp.new).only(n.clone()),
+                    Some(&with_emp(&emp.old).only(o.clone())),
+                );
                 b.push(daily_reminders(vec![
-                    reminder_rows(backend, "reminder", Part::Table, Part::Rows(&emp.new), 1),
-                    reminder_rows(backend, "reminder", Part::Table, Part::Rows(&emp.old), -1),
+                    reminder_rows(backend, "reminder", Part::Table, Part::Rows(&emp.new), n, 1),
+                    reminder_rows(
+                        backend,
+                        "reminder",
+                        Part::Table,
+                        Part::Rows(&emp.old),
+                        o,
+                        -1,
+                    ),
                 ]));
                 b
             },
@@ -451,8 +538,21 @@ fn create_trigger(backend: DbBackend, t: &Trigger) -> Vec<String> {
             } else {
                 format!("{} OF {}", t.event, t.watched.join(", "))
             };
+            let when = match t.when {
+                Some(w) => format!(" WHEN {w}"),
+                // An update that rewrites a watched column with the same value is no change.
+                None if !t.watched.is_empty() => {
+                    let changed: Vec<String> = t
+                        .watched
+                        .iter()
+                        .map(|c| format!("OLD.{c} IS NOT NEW.{c}"))
+                        .collect();
+                    format!(" WHEN {}", changed.join(" OR "))
+                }
+                None => String::new(),
+            };
             vec![format!(
-                "CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW BEGIN {stmts}; END",
+                "CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW{when} BEGIN {stmts}; END",
                 name = t.name,
                 table = t.table,
                 stmts = t.body.join("; "),
@@ -475,6 +575,7 @@ pub fn rebuild_statements(backend: DbBackend) -> Vec<String> {
         "reminder",
         Part::Table,
         Part::Table,
+        None,
         1,
     )]));
     out
@@ -545,6 +646,21 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
+        // A graduate or employer moving class or type finds their invitations by key.
+        for (name, col) in [
+            ("idx_invitation_graduate", "graduate_id"),
+            ("idx_invitation_employer", "employer_id"),
+        ] {
+            m.create_index(
+                Index::create()
+                    .name(name)
+                    .table(Alias::new("invitation"))
+                    .col(Alias::new(col))
+                    .if_not_exists()
+                    .to_owned(),
+            )
+            .await?;
+        }
         let db = m.get_connection();
         let backend = db.get_database_backend();
         for t in triggers(backend) {
@@ -571,6 +687,15 @@ impl MigrationTrait for Migration {
                 _ => format!("DROP TRIGGER IF EXISTS {}", t.name),
             };
             db.execute_unprepared(&drop).await?;
+        }
+        for name in ["idx_invitation_graduate", "idx_invitation_employer"] {
+            m.drop_index(
+                Index::drop()
+                    .name(name)
+                    .table(Alias::new("invitation"))
+                    .to_owned(),
+            )
+            .await?;
         }
         m.drop_table(Table::drop().table(Alias::new("rate_daily")).to_owned())
             .await?;

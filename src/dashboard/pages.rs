@@ -700,14 +700,16 @@ async fn rates_page(
     jar: CookieJar,
 ) -> Response {
     let (ctx, viewer) = require_staff!(state, headers, jar, q);
-    let report = match rates::wave_rates(&state.db, &viewer, id, state.clock.now()).await {
+    let department = param(&q, "department");
+    let major = param(&q, "major");
+    let drill = rates::Drill::to(department, major);
+    let report = match rates::wave_rates_at(&state.db, &viewer, id, state.clock.now(), &drill).await
+    {
         Ok(r) => r,
         Err(e) => return ctx.error(Some(&viewer), e),
     };
     let tr = ctx.tr();
     let base = format!("/staff/waves/{id}");
-    let department = param(&q, "department");
-    let major = param(&q, "major");
     let (crumbs, level, rows) = rate_rows(tr, &report, &base, department, major);
     let title = format!(
         "{} · {}",

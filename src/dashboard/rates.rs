@@ -183,24 +183,85 @@ struct GroupRow {
     counts: Counts,
 }
 
-/// The wave's counts in scope, per class (employer waves: per type, industry and province),
-/// read from the `rate_rollup` table the database keeps up to date (one row per class).
+/// How far down the department → major → class tree to count, and which branch.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Drill {
+    /// The whole tree down to classes (the API).
+    pub full: bool,
+    pub department: Option<String>,
+    pub major: Option<String>,
+}
+
+impl Drill {
+    pub fn full() -> Drill {
+        Drill {
+            full: true,
+            ..Drill::default()
+        }
+    }
+
+    /// The rows a page drilled to `department` (and `major`) shows: departments at the top,
+    /// that department's majors, or that major's classes.
+    pub fn to(department: Option<&str>, major: Option<&str>) -> Drill {
+        Drill {
+            full: false,
+            department: department.map(str::to_string),
+            major: department.and(major).map(str::to_string),
+        }
+    }
+
+    fn depth(&self) -> usize {
+        match (self.full, &self.department, &self.major) {
+            (true, _, _) | (_, Some(_), Some(_)) => 3,
+            (_, Some(_), None) => 2,
+            _ => 1,
+        }
+    }
+}
+
+/// The wave's counts in scope, read from the `rate_rollup` table the database keeps up to date
+/// (one row per class): grouped `depth` levels deep (0: one total row; 1: departments or
+/// employer types; 2: majors; 3: classes), within the drilled branch.
 async fn group_rows<C: ConnectionTrait>(
     db: &C,
     viewer: &Viewer,
     w: &wave::Model,
+    depth: usize,
+    drill: &Drill,
 ) -> Result<Vec<GroupRow>> {
     let mut sql = Sql::new(db.get_database_backend());
-    sql.push("SELECT k1, k2, k3");
-    for c in COUNT_COLUMNS {
-        sql.push(&format!(", CAST(SUM({c}) AS BIGINT) AS {c}"));
+    let keys: Vec<&str> = ["k1", "k2", "k3"].into_iter().take(depth).collect();
+    sql.push("SELECT ");
+    for (i, k) in ["k1", "k2", "k3"].into_iter().enumerate() {
+        if i < depth {
+            sql.push(&format!("{k} AS {k}, "));
+        } else {
+            sql.push(&format!("'' AS {k}, "));
+        }
+    }
+    for (i, c) in COUNT_COLUMNS.into_iter().enumerate() {
+        let sep = if i == 0 { "" } else { ", " };
+        sql.push(&format!("{sep}CAST(SUM({c}) AS BIGINT) AS {c}"));
     }
     sql.push(" FROM rate_rollup WHERE wave_id = ").param(w.id);
     match crate::wave::audience(w) {
-        Audience::Graduate => viewer.restrict_rollup(&mut sql),
+        Audience::Graduate => {
+            viewer.restrict_rollup(&mut sql);
+            if !drill.full && depth > 1 {
+                if let Some(d) = &drill.department {
+                    sql.push(" AND k1 = ").param(d.clone());
+                }
+                if let Some(m) = drill.major.as_ref().filter(|_| depth > 2) {
+                    sql.push(" AND k2 = ").param(m.clone());
+                }
+            }
+        }
         Audience::Employer => viewer.require_employers()?,
     }
-    sql.push(" GROUP BY k1, k2, k3 HAVING SUM(invited) <> 0");
+    if !keys.is_empty() {
+        sql.push(" GROUP BY ").push(&keys.join(", "));
+    }
+    sql.push(" HAVING SUM(invited) <> 0");
     let rows = db.query_all_raw(sql.statement()).await?;
     rows.iter()
         .map(|r| {
@@ -226,6 +287,19 @@ async fn group_rows<C: ConnectionTrait>(
         })
         .collect::<Result<Vec<_>, sea_orm::DbErr>>()
         .map_err(Error::from)
+}
+
+/// The totals of a wave in scope: one row.
+async fn scope_totals<C: ConnectionTrait>(
+    db: &C,
+    viewer: &Viewer,
+    w: &wave::Model,
+) -> Result<Counts> {
+    let mut t = Counts::default();
+    for r in group_rows(db, viewer, w, 0, &Drill::default()).await? {
+        t.add(&r.counts);
+    }
+    Ok(t.finish())
 }
 
 const COUNT_COLUMNS: [&str; 8] = [
@@ -344,46 +418,48 @@ fn when_to_stop(w: &wave::Model, now: DateTime<Utc>) -> DateTime<Utc> {
     }
 }
 
-/// The rates of a wave within the viewer's scope.
+/// The rates of a wave within the viewer's scope, the whole tree (the API).
 pub async fn wave_rates<C: ConnectionTrait>(
     db: &C,
     viewer: &Viewer,
     wave_id: i32,
     now: DateTime<Utc>,
 ) -> Result<WaveRates> {
+    wave_rates_at(db, viewer, wave_id, now, &Drill::full()).await
+}
+
+/// The rates of a wave within the viewer's scope, with the tree counted as deep as `drill`
+/// asks (a page shows one level: a school of 5,000 classes reads 20 department rows).
+pub async fn wave_rates_at<C: ConnectionTrait>(
+    db: &C,
+    viewer: &Viewer,
+    wave_id: i32,
+    now: DateTime<Utc>,
+    drill: &Drill,
+) -> Result<WaveRates> {
     let w = visible_wave(db, viewer, wave_id).await?;
-    let rows = group_rows(db, viewer, &w).await?;
-    let (totals, departments, employer_types) = match crate::wave::audience(&w) {
+    let totals = scope_totals(db, viewer, &w).await?;
+    let (departments, employer_types) = match crate::wave::audience(&w) {
         Audience::Graduate => {
-            let (totals, departments) = tree(&rows);
-            (totals, departments, Vec::new())
+            let rows = group_rows(db, viewer, &w, drill.depth(), drill).await?;
+            (tree(&rows).1, Vec::new())
         }
         Audience::Employer => {
-            let mut groups: BTreeMap<String, Counts> = BTreeMap::new();
-            let mut totals = Counts::default();
-            for r in &rows {
-                totals.add(&r.counts);
-                groups.entry(r.keys[0].clone()).or_default().add(&r.counts);
-            }
-            let groups = groups
+            let rows = group_rows(db, viewer, &w, 1, drill).await?;
+            let groups = rows
                 .into_iter()
-                .map(|(group, c)| GroupRates {
-                    group,
-                    counts: c.finish(),
+                .map(|r| GroupRates {
+                    group: r.keys[0].clone(),
+                    counts: r.counts.finish(),
                 })
                 .collect();
-            (totals.finish(), Vec::new(), groups)
+            (Vec::new(), groups)
         }
     };
     let daily_points = daily(db, viewer, &w, totals.invited, when_to_stop(&w, now)).await?;
     let last_year = match previous_wave(db, &w).await? {
         Some(prev) => {
-            let rows = group_rows(db, viewer, &prev).await?;
-            let mut totals = Counts::default();
-            for r in &rows {
-                totals.add(&r.counts);
-            }
-            let totals = totals.finish();
+            let totals = scope_totals(db, viewer, &prev).await?;
             // Compared over the same number of days as this year has run.
             let span = when_to_stop(&w, now) - w.opens_at;
             let until = when_to_stop(&prev, prev.opens_at + span);
