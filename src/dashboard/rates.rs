@@ -263,24 +263,25 @@ async fn group_rows<C: ConnectionTrait>(
     }
     sql.push(" HAVING SUM(invited) <> 0");
     let rows = db.query_all_raw(sql.statement()).await?;
+    // By position: thousands of rows on a whole school's API call.
     rows.iter()
         .map(|r| {
-            let n = |c: &str| r.try_get::<i64>("", c);
+            let n = |i: usize| r.try_get_by_index::<i64>(3 + i);
             Ok(GroupRow {
                 keys: [
-                    r.try_get::<String>("", "k1")?,
-                    r.try_get::<String>("", "k2")?,
-                    r.try_get::<String>("", "k3")?,
+                    r.try_get_by_index::<String>(0)?,
+                    r.try_get_by_index::<String>(1)?,
+                    r.try_get_by_index::<String>(2)?,
                 ],
                 counts: Counts {
-                    invited: n("invited")?,
-                    opened: n("opened")?,
-                    consented: n("consented")?,
-                    partial: n("partial")?,
-                    complete: n("complete")?,
-                    declined: n("declined")?,
-                    opted_out: n("opted_out")?,
-                    unreachable: n("unreachable")?,
+                    invited: n(0)?,
+                    opened: n(1)?,
+                    consented: n(2)?,
+                    partial: n(3)?,
+                    complete: n(4)?,
+                    declined: n(5)?,
+                    opted_out: n(6)?,
+                    unreachable: n(7)?,
                     rate: 0.0,
                 },
             })
