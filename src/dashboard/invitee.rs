@@ -210,7 +210,9 @@ async fn record_contact(
     )
     .await
     {
-        Ok(()) => ctx.respond(Redirect::to(&format!("/staff/invitations/{id}")).into_response()),
+        Ok(()) => {
+            ctx.respond(Redirect::to(&format!("/staff/invitations/{id}#notes")).into_response())
+        }
         Err(e) => ctx.error(Some(&viewer), e),
     }
 }
@@ -238,7 +240,9 @@ async fn update_details(
     )
     .await
     {
-        Ok(()) => ctx.respond(Redirect::to(&format!("/staff/invitations/{id}")).into_response()),
+        Ok(()) => {
+            ctx.respond(Redirect::to(&format!("/staff/invitations/{id}#notes")).into_response())
+        }
         Err(e) => ctx.error(Some(&viewer), e),
     }
 }

@@ -872,6 +872,8 @@ struct ChasePageView<'a> {
     /// This page, to come back to after a one-tap action.
     back: String,
     dead_href: String,
+    /// Whether any filter is set (the filters open by themselves then).
+    filtered: bool,
 }
 
 fn chase_filter(q: &BTreeMap<String, String>) -> Result<ChaseFilter, Error> {
@@ -1075,6 +1077,10 @@ async fn chase_page(
         csrf: ctx.csrf(&subject(&viewer)),
         back: format!("{base}?{query}&page={page_no}"),
         dead_href: format!("/staff/waves/{id}/dead"),
+        filtered: filter.status.is_some()
+            || filter.class_name.is_some()
+            || filter.reach.is_some()
+            || filter.include_unreachable,
     };
     ctx.page(StatusCode::OK, &page)
 }
