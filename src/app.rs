@@ -44,7 +44,15 @@ pub async fn services(config: Config, clock: Arc<dyn Clock>) -> Result<Services>
         use sha2::{Digest, Sha256};
         Sha256::digest(format!("gradtrace-csrf:{secret}").as_bytes()).to_vec()
     };
+    let scheduler = crate::remind::Scheduler::connect(
+        config.redis_url.as_deref(),
+        &config.remind,
+        db.clone(),
+        clock.clone(),
+    )
+    .await?;
     Ok(Services {
+        scheduler,
         db,
         catalog,
         i18n,

@@ -6,6 +6,9 @@ mod m20261127_000001_core;
 mod m20261127_100000_dashboard;
 mod m20261127_200000_reminders;
 mod m20261127_210000_reminder_fk;
+mod m20261127_300000_rate_rollup;
+
+pub use m20261127_300000_rate_rollup::rebuild_statements as rate_rollup_rebuild;
 
 pub struct Migrator;
 
@@ -17,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_100000_dashboard::Migration),
             Box::new(m20261127_200000_reminders::Migration),
             Box::new(m20261127_210000_reminder_fk::Migration),
+            Box::new(m20261127_300000_rate_rollup::Migration),
         ]
     }
 }

@@ -41,6 +41,8 @@ pub struct Services {
     /// Guards token and code lookups against guessing.
     pub limiter: Arc<dyn AttemptLimiter>,
     pub clock: Arc<dyn Clock>,
+    /// The reminder scheduler, for the dashboard's "remind now".
+    pub scheduler: crate::remind::Scheduler,
 }
 
 impl std::ops::Deref for AppState {

@@ -61,6 +61,7 @@ impl TestApp {
             .expect("services");
         // The test's own connection (PostgreSQL tests live in their own schema).
         services.db = t.db.clone();
+        services.scheduler.db = t.db.clone();
         let state = gradtrace::web::AppState::new(services);
         let router = gradtrace::web::router(state.clone());
         TestApp {

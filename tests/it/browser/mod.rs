@@ -6,6 +6,7 @@
 //! page, to `target/screenshots/NAME.png`) and `set_viewport` (e.g. to 360 px wide) are what tests
 //! need. `TestApp::serve` puts the app on a local port through the same code as `gradtrace serve`.
 //! A missing browser is a test failure with a clear message, never a skip.
+pub mod dashboard;
 pub mod form;
 
 use std::path::{Path, PathBuf};
