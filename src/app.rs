@@ -44,7 +44,13 @@ pub async fn services(config: Config, clock: Arc<dyn Clock>) -> Result<Services>
         use sha2::{Digest, Sha256};
         Sha256::digest(format!("gradtrace-csrf:{secret}").as_bytes()).to_vec()
     };
+    let bot = Arc::new(crate::bot::service::BotService::from_config(
+        &config.bot,
+        &catalog,
+        clock.clone(),
+    )?);
     Ok(Services {
+        bot,
         db,
         catalog,
         i18n,

@@ -6,6 +6,7 @@ pub mod form;
 pub mod lang;
 pub mod security;
 pub mod unsubscribe;
+pub mod webhooks;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -41,6 +42,8 @@ pub struct Services {
     /// Guards token and code lookups against guessing.
     pub limiter: Arc<dyn AttemptLimiter>,
     pub clock: Arc<dyn Clock>,
+    /// The messaging bot: platform adapters and conversations.
+    pub bot: Arc<crate::bot::service::BotService>,
 }
 
 impl std::ops::Deref for AppState {
@@ -68,6 +71,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::dashboard::routes())
         .merge(assets::routes())
         .merge(unsubscribe::routes())
+        .merge(webhooks::routes())
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(

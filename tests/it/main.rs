@@ -4,6 +4,7 @@ pub mod common;
 
 mod app;
 mod bot;
+mod chat;
 mod dashboard;
 mod demo;
 mod questionnaires;
