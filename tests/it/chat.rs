@@ -3,5 +3,6 @@
 //! survey session, the binding table, and outbound calls recorded by a local server speaking
 //! each platform's API. Every storage test runs on SQLite and PostgreSQL.
 mod support;
-
+mod telegram;
 mod wechat;
+mod whatsapp;

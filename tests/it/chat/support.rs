@@ -6,7 +6,6 @@ use std::sync::{Arc, Mutex};
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request};
 use gradtrace::bot::BotConfig;
-use gradtrace::bot::adapters::parse_query;
 use gradtrace::clock::ManualClock;
 use gradtrace::store::entities::{chat_state, invitation, response, wave};
 use gradtrace::survey::Answer;
@@ -31,7 +30,6 @@ pub const WA_PHONE_ID: &str = "PHONE_NUMBER_ID";
 #[derive(Debug, Clone)]
 pub struct Recorded {
     pub path: String,
-    pub query: Vec<(String, String)>,
     pub body: Value,
 }
 
@@ -51,7 +49,6 @@ impl MockApi {
                 async move {
                     let r = Recorded {
                         path: uri.path().to_string(),
-                        query: uri.query().map(parse_query).unwrap_or_default(),
                         body: serde_json::from_slice(&body).unwrap_or(Value::Null),
                     };
                     let n = {
