@@ -300,6 +300,14 @@ async fn main() {
             Arc::new(clock.clone()),
             gradtrace::remind::queue::Settings::from_config(&config.remind),
         ),
+        bot: Arc::new(
+            gradtrace::bot::service::BotService::from_config(
+                &config.bot,
+                &catalog,
+                Arc::new(clock.clone()),
+            )
+            .expect("bot"),
+        ),
         clock: Arc::new(clock),
         config,
     };

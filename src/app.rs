@@ -51,8 +51,14 @@ pub async fn services(config: Config, clock: Arc<dyn Clock>) -> Result<Services>
         clock.clone(),
     )
     .await?;
+    let bot = Arc::new(crate::bot::service::BotService::from_config(
+        &config.bot,
+        &catalog,
+        clock.clone(),
+    )?);
     Ok(Services {
         scheduler,
+        bot,
         db,
         catalog,
         i18n,

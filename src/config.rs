@@ -103,6 +103,9 @@ pub struct Config {
     /// Reminder scheduler and senders (Redis prefix, SMTP pool, SMS gateway, retries, limits).
     #[command(flatten)]
     pub remind: crate::remind::config::RemindConfig,
+    /// Messaging platforms: WECHAT_*, TELEGRAM_*, WHATSAPP_* (a platform is on when its secret is set).
+    #[command(flatten)]
+    pub bot: crate::bot::BotConfig,
 }
 
 impl Config {

@@ -9,6 +9,7 @@ mod m20261127_210000_reminder_fk;
 mod m20261127_300000_rate_rollup;
 
 pub use m20261127_300000_rate_rollup::rebuild_statements as rate_rollup_rebuild;
+mod m20261127_400000_chat;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_200000_reminders::Migration),
             Box::new(m20261127_210000_reminder_fk::Migration),
             Box::new(m20261127_300000_rate_rollup::Migration),
+            Box::new(m20261127_400000_chat::Migration),
         ]
     }
 }

@@ -4,9 +4,13 @@
 pub mod adapters;
 pub mod commands;
 pub mod config;
+pub mod conversation;
 pub mod outbound;
 pub mod parse;
 pub mod region;
+pub mod render;
+pub mod service;
+pub mod store;
 
 pub use crate::clock::Clock;
 pub use adapters::{

@@ -60,7 +60,7 @@ pub async fn run_worker(config: Config) -> anyhow::Result<()> {
         clock.clone(),
     )
     .await?;
-    let bots = bot::BotSender::from_config(&bot::config_from_env(), clock)?;
+    let bots = bot::BotSender::from_config(&config.bot, clock)?;
     let worker = Worker::from_config(&config, scheduler, bots)?;
     let (stop, stopped) = tokio::sync::watch::channel(false);
     tokio::spawn(async move {

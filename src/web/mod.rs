@@ -6,6 +6,7 @@ pub mod form;
 pub mod lang;
 pub mod security;
 pub mod unsubscribe;
+pub mod webhooks;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -43,6 +44,8 @@ pub struct Services {
     pub clock: Arc<dyn Clock>,
     /// The reminder scheduler, for the dashboard's "remind now".
     pub scheduler: crate::remind::Scheduler,
+    /// The messaging bot: platform adapters and conversations.
+    pub bot: Arc<crate::bot::service::BotService>,
 }
 
 impl std::ops::Deref for AppState {
@@ -70,6 +73,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::dashboard::routes())
         .merge(assets::routes())
         .merge(unsubscribe::routes())
+        .merge(webhooks::routes())
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(

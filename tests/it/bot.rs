@@ -2525,14 +2525,12 @@ mod props {
 }
 
 #[test]
-fn bot_settings_flatten_into_the_main_config_and_read_flags() {
+fn bot_settings_are_part_of_the_main_config_and_read_flags() {
     use clap::Parser;
     #[derive(Parser)]
     struct Cli {
         #[command(flatten)]
         config: gradtrace::config::Config,
-        #[command(flatten)]
-        bot: BotConfig,
     }
     let cli = Cli::try_parse_from([
         "gradtrace",
@@ -2547,8 +2545,8 @@ fn bot_settings_flatten_into_the_main_config_and_read_flags() {
         "--wechat-max-skew-secs",
         "60",
     ])
-    .expect("no clash between the two setting groups");
-    let bot = cli.bot;
+    .expect("the bot settings are part of the one Config");
+    let bot = cli.config.bot;
     assert!(bot.wechat_enabled() && bot.telegram_enabled() && !bot.whatsapp_enabled());
     assert_eq!(bot.wechat_max_skew_secs, 60);
     assert_eq!(bot.wechat_api_base, "https://api.weixin.qq.com");

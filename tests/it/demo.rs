@@ -524,9 +524,14 @@ fn demo_in_an_empty_folder_serves_its_own_database_on_the_chosen_port() {
 fn services_over(t: &TestDb, clock: ManualClock) -> Services {
     let config = crate::app::config(&t.url);
     let secret = config.secret.clone().unwrap();
+    let catalog = Catalog::load(&config.surveys_dir).unwrap();
     Services {
+        bot: Arc::new(gradtrace::bot::service::BotService::new(
+            Vec::new(),
+            &catalog,
+        )),
         db: t.db.clone(),
-        catalog: Catalog::load(&config.surveys_dir).unwrap(),
+        catalog,
         i18n: Localizer::load(&config.locales_dir).unwrap(),
         keys: TokenKeys::from_secret(&secret).unwrap(),
         csrf_key: secret.into_bytes(),

@@ -5,6 +5,7 @@ pub mod common;
 mod app;
 mod bot;
 mod browser;
+mod chat;
 mod dashboard;
 mod demo;
 mod form_weight;

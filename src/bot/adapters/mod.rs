@@ -37,6 +37,13 @@ impl Platform {
             Platform::WhatsApp => "whatsapp",
         }
     }
+
+    /// The platform of a stored name (`as_str`).
+    pub fn parse(name: &str) -> Option<Platform> {
+        [Platform::WeChat, Platform::Telegram, Platform::WhatsApp]
+            .into_iter()
+            .find(|p| p.as_str() == name)
+    }
 }
 
 impl From<Platform> for crate::store::responses::Channel {

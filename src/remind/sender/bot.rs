@@ -1,7 +1,7 @@
 //! Reminders as bot messages, through the `bot` platform adapters (WeChat customer-service
 //! message, Telegram sendMessage, WhatsApp — a template outside the 24-hour window). Who is
-//! reachable comes from `Bindings`: until the conversation's binding table exists, a graduate
-//! with a `wechat_openid` on the roster is bound to WeChat.
+//! reachable comes from `Bindings`: the bot's binding table (`bot::store::ChatBindings`), and
+//! else a graduate's roster `wechat_openid`.
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -85,7 +85,10 @@ impl BotSender {
         if channels.is_empty() {
             return Ok(None);
         }
-        Ok(Some(BotSender::new(channels, Arc::new(RosterOnly))))
+        Ok(Some(BotSender::new(
+            channels,
+            Arc::new(crate::bot::store::ChatBindings),
+        )))
     }
 
     /// Whether a platform's adapter is configured.
@@ -142,18 +145,4 @@ fn classify(e: &BotError) -> SendError {
         BotError::ContactStopped(_) => SendError::Stopped(e.to_string()),
         _ => SendError::Permanent(e.to_string()),
     }
-}
-
-/// The bot settings from the environment (`WECHAT_*`, `TELEGRAM_*`, `WHATSAPP_*`), for the
-/// worker until `BotConfig` is part of the main `Config`.
-pub fn config_from_env() -> BotConfig {
-    use clap::Parser;
-    #[derive(Parser)]
-    struct Env {
-        #[command(flatten)]
-        bot: BotConfig,
-    }
-    Env::try_parse_from(["gradtrace"])
-        .map(|e| e.bot)
-        .unwrap_or_default()
 }

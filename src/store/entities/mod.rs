@@ -1,6 +1,9 @@
 //! sea-orm entities, one per table (see `migrations/`).
 pub mod assistance_plan;
 pub mod audit_event;
+pub mod chat_binding;
+pub mod chat_inbound;
+pub mod chat_state;
 pub mod consent_event;
 pub mod contact_note;
 pub mod delivery;

@@ -1,0 +1,266 @@
+//! The bot's storage: bindings of chat users to invitations, each user's conversation state,
+//! and the platform message ids already handled (de-duplication of retries, kept a day). Also
+//! the reminders' view of the bindings (`ChatBindings`).
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, Utc};
+use futures::future::BoxFuture;
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Set,
+};
+
+use super::Platform;
+use crate::error::Result;
+use crate::remind::sender::bot::Bindings;
+use crate::store::entities::{chat_binding, chat_inbound, chat_state, graduate, invitation};
+
+/// How long handled message ids are remembered (platform retries come within minutes).
+pub const DEDUP_KEEP: Duration = Duration::hours(24);
+
+/// Records an inbound event; false when it was seen before (a platform retry).
+pub async fn first_sighting<C: ConnectionTrait>(
+    db: &C,
+    platform: Platform,
+    event_key: &str,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let row = chat_inbound::ActiveModel {
+        platform: Set(platform.as_str().to_string()),
+        event_key: Set(event_key.to_string()),
+        received_at: Set(now),
+        ..Default::default()
+    };
+    let inserted = chat_inbound::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns([
+                chat_inbound::Column::Platform,
+                chat_inbound::Column::EventKey,
+            ])
+            .do_nothing()
+            .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(inserted == 1)
+}
+
+/// Forgets an event whose handling failed, so the platform's retry is handled again.
+pub async fn forget_event<C: ConnectionTrait>(
+    db: &C,
+    platform: Platform,
+    event_key: &str,
+) -> Result<()> {
+    chat_inbound::Entity::delete_many()
+        .filter(chat_inbound::Column::Platform.eq(platform.as_str()))
+        .filter(chat_inbound::Column::EventKey.eq(event_key))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Drops handled ids older than `DEDUP_KEEP`.
+pub async fn prune_events<C: ConnectionTrait>(db: &C, now: DateTime<Utc>) -> Result<u64> {
+    let done = chat_inbound::Entity::delete_many()
+        .filter(chat_inbound::Column::ReceivedAt.lt(now - DEDUP_KEEP))
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected)
+}
+
+/// The conversation state of a user, or a fresh one (not stored until `save_state`).
+pub async fn load_state<C: ConnectionTrait>(
+    db: &C,
+    platform: Platform,
+    user_id: &str,
+    now: DateTime<Utc>,
+) -> Result<chat_state::Model> {
+    let found = chat_state::Entity::find()
+        .filter(chat_state::Column::Platform.eq(platform.as_str()))
+        .filter(chat_state::Column::UserId.eq(user_id))
+        .one(db)
+        .await?;
+    Ok(found.unwrap_or_else(|| chat_state::Model {
+        id: 0,
+        platform: platform.as_str().to_string(),
+        user_id: user_id.to_string(),
+        invitation_id: None,
+        lang: None,
+        step: "start".to_string(),
+        question_id: None,
+        pending: None,
+        review: false,
+        last_message_at: None,
+        updated_at: now,
+    }))
+}
+
+/// Stores the state (inserting it the first time).
+pub async fn save_state<C: ConnectionTrait>(
+    db: &C,
+    state: &chat_state::Model,
+    now: DateTime<Utc>,
+) -> Result<chat_state::Model> {
+    let mut row = chat_state::ActiveModel {
+        platform: Set(state.platform.clone()),
+        user_id: Set(state.user_id.clone()),
+        invitation_id: Set(state.invitation_id),
+        lang: Set(state.lang.clone()),
+        step: Set(state.step.clone()),
+        question_id: Set(state.question_id.clone()),
+        pending: Set(state.pending.clone()),
+        review: Set(state.review),
+        last_message_at: Set(state.last_message_at),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    if state.id != 0 {
+        row.id = Set(state.id);
+        return Ok(row.update(db).await?);
+    }
+    Ok(row.insert(db).await?)
+}
+
+/// Binds a chat user to an invitation (again: un-stops it). Returns whether it is new.
+pub async fn bind<C: ConnectionTrait>(
+    db: &C,
+    platform: Platform,
+    user_id: &str,
+    inv: &invitation::Model,
+    bound_by: &str,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let row = chat_binding::ActiveModel {
+        platform: Set(platform.as_str().to_string()),
+        user_id: Set(user_id.to_string()),
+        invitation_id: Set(inv.id),
+        graduate_id: Set(inv.graduate_id),
+        bound_by: Set(bound_by.to_string()),
+        created_at: Set(now),
+        stopped_at: Set(None),
+        ..Default::default()
+    };
+    let inserted = chat_binding::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns([
+                chat_binding::Column::Platform,
+                chat_binding::Column::UserId,
+                chat_binding::Column::InvitationId,
+            ])
+            .do_nothing()
+            .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    if inserted == 0 {
+        set_stopped(db, platform, user_id, Some(inv.id), None).await?;
+    }
+    Ok(inserted == 1)
+}
+
+/// Marks the bindings of a user (one invitation, or all) stopped (`at`) or active (None).
+pub async fn set_stopped<C: ConnectionTrait>(
+    db: &C,
+    platform: Platform,
+    user_id: &str,
+    invitation_id: Option<i32>,
+    at: Option<DateTime<Utc>>,
+) -> Result<()> {
+    let mut q = chat_binding::Entity::update_many()
+        .col_expr(chat_binding::Column::StoppedAt, Expr::value(at))
+        .filter(chat_binding::Column::Platform.eq(platform.as_str()))
+        .filter(chat_binding::Column::UserId.eq(user_id));
+    if let Some(id) = invitation_id {
+        q = q.filter(chat_binding::Column::InvitationId.eq(id));
+    }
+    q.exec(db).await?;
+    Ok(())
+}
+
+/// The invitations a user is bound to and has not stopped, oldest binding first.
+pub async fn bound_invitations<C: ConnectionTrait>(
+    db: &C,
+    platform: Platform,
+    user_id: &str,
+) -> Result<Vec<i32>> {
+    Ok(chat_binding::Entity::find()
+        .filter(chat_binding::Column::Platform.eq(platform.as_str()))
+        .filter(chat_binding::Column::UserId.eq(user_id))
+        .filter(chat_binding::Column::StoppedAt.is_null())
+        .order_by_asc(chat_binding::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|b| b.invitation_id)
+        .collect())
+}
+
+/// Whether the user was ever bound (stopped bindings included).
+pub async fn ever_bound<C: ConnectionTrait>(
+    db: &C,
+    platform: Platform,
+    user_id: &str,
+) -> Result<bool> {
+    Ok(chat_binding::Entity::find()
+        .filter(chat_binding::Column::Platform.eq(platform.as_str()))
+        .filter(chat_binding::Column::UserId.eq(user_id))
+        .one(db)
+        .await?
+        .is_some())
+}
+
+/// The invitations of the graduate whose roster `wechat_openid` is this user.
+pub async fn roster_invitations<C: ConnectionTrait>(
+    db: &C,
+    openid: &str,
+) -> Result<Vec<invitation::Model>> {
+    let Some(g) = graduate::Entity::find()
+        .filter(graduate::Column::WechatOpenid.eq(openid))
+        .one(db)
+        .await?
+    else {
+        return Ok(Vec::new());
+    };
+    Ok(invitation::Entity::find()
+        .filter(invitation::Column::GraduateId.eq(g.id))
+        .order_by_asc(invitation::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// Reminders through the bot go to the chat users bound to the graduate (the most recent
+/// binding that is not stopped).
+pub struct ChatBindings;
+
+impl Bindings for ChatBindings {
+    fn bound<'a>(
+        &'a self,
+        db: &'a DatabaseConnection,
+        graduate_ids: &'a [i32],
+    ) -> BoxFuture<'a, Result<HashMap<i32, (Platform, String)>>> {
+        Box::pin(async move {
+            let mut out = HashMap::new();
+            if graduate_ids.is_empty() {
+                return Ok(out);
+            }
+            for chunk in graduate_ids.chunks(500) {
+                let rows = chat_binding::Entity::find()
+                    .filter(chat_binding::Column::GraduateId.is_in(chunk.iter().copied()))
+                    .filter(chat_binding::Column::StoppedAt.is_null())
+                    .order_by_asc(chat_binding::Column::Id)
+                    .all(db)
+                    .await?;
+                for b in rows {
+                    let (Some(gid), Some(platform)) = (b.graduate_id, Platform::parse(&b.platform))
+                    else {
+                        continue;
+                    };
+                    // Later bindings win: the person's most recent chat.
+                    out.insert(gid, (platform, b.user_id));
+                }
+            }
+            Ok(out)
+        })
+    }
+}
