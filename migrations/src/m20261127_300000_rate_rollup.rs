@@ -160,15 +160,19 @@ fn rollup_rows(src: &Source<'_>, sign: i32) -> String {
 
 /// The completions per day and level a source contributes, times `sign`. (`r.status || ''`
 /// keeps SQLite from scanning every complete response by the status index instead of
-/// reaching the few invitations concerned by key.)
+/// reaching the few invitations concerned by key; PostgreSQL plans it well as it is.)
 fn completion_rows(backend: DbBackend, src: &Source<'_>, sign: i32) -> String {
     let from = src
         .from()
         .replacen(" WHERE ", &format!(" CROSS JOIN {LEVELS} WHERE "), 1);
+    let status = match backend {
+        DbBackend::Postgres => "r.status",
+        _ => "(r.status || '')",
+    };
     format!(
         "SELECT i.wave_id AS wave_id, lv.level AS level, {} AS lkey, {COHORT} AS cohort, \
          {} AS day, {sign} AS complete, 0 AS reminded {from} \
-         AND (r.status || '') = 'complete' AND r.completed_at IS NOT NULL",
+         AND {status} = 'complete' AND r.completed_at IS NOT NULL",
         level_key(),
         day(backend, "r.completed_at"),
     )
@@ -358,7 +362,8 @@ fn triggers(backend: DbBackend) -> Vec<Trigger> {
             event: "INSERT",
             watched: &[],
             when: None,
-            body: apply(backend, &with_inv(&inv.new), None),
+            // A new invitation has no response yet: nothing completed, only the rollup moves.
+            body: vec![upsert_rollup(&[rollup_rows(&with_inv(&inv.new), 1)])],
         },
         Trigger {
             name: "rate_invitation_update",
