@@ -459,8 +459,13 @@ pub async fn wave_rates_at<C: ConnectionTrait>(
     };
     let daily_points = daily(db, viewer, &w, totals.invited, when_to_stop(&w, now)).await?;
     let last_year = match previous_wave(db, &w).await? {
-        Some(prev) => {
+        Some(prev) => 'prev: {
             let totals = scope_totals(db, viewer, &prev).await?;
+            // Nobody of the viewer's scope was in it (a class that did not exist last year):
+            // no line, rather than one at 0%.
+            if totals.invited == 0 {
+                break 'prev None;
+            }
             // Compared over the same number of days as this year has run.
             let span = when_to_stop(&w, now) - w.opens_at;
             let until = when_to_stop(&prev, prev.opens_at + span);

@@ -82,6 +82,8 @@ async fn class_liaison_chases_from_a_phone() {
     b.screenshot("dashboard-rates-desktop").await;
     b.goto(&format!("{base}/staff/waves/{}/chase", wave.id))
         .await;
+    // Navigating drops the desktop metrics override: set it again before the picture.
+    desktop(&b).await;
     b.screenshot("dashboard-chase-desktop").await;
     b.set_viewport(PHONE).await;
     b.screenshot("dashboard-chase-phone").await;

@@ -215,6 +215,11 @@ storage_test! {
         assert_eq!(ly["wave_id"], w.last_year.id);
         assert_eq!(ly["totals"]["invited"], 2);
         assert_eq!(ly["daily"].as_array().expect("days").iter().find(|d| d["day"] == 3).expect("day 3")["complete"], 1);
+        // A class liaison had nobody in last year's wave: no comparison line rather than 0%.
+        let class_token = api_token(&w.app, "class1").await;
+        let (_, class_rates) = api(&w.app, "GET", &format!("/api/waves/{}/rates", w.wave.id), Some(&class_token), None).await;
+        assert!(class_rates["totals"]["invited"].as_i64().expect("invited") > 0);
+        assert!(class_rates["last_year"].is_null(), "{}", class_rates["last_year"]);
 
         // The page drills school → department → major → class, then to the class's chase list.
         let page = client.get(&format!("/staff/waves/{}", w.wave.id)).await;
