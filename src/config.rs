@@ -103,6 +103,9 @@ pub struct Config {
     /// Reminder scheduler and senders (Redis prefix, SMTP pool, SMS gateway, retries, limits).
     #[command(flatten)]
     pub remind: crate::remind::config::RemindConfig,
+    /// Indicators: small-cell suppression, coverage flag, price index, major warning.
+    #[command(flatten)]
+    pub indicators: crate::indicators::config::IndicatorConfig,
 }
 
 impl Config {

@@ -4,6 +4,7 @@ pub mod remind;
 pub mod roster;
 pub mod surveys;
 pub mod wave;
+pub mod indicators;
 
 use gradtrace::config::Config;
 

@@ -13,3 +13,4 @@ mod store;
 mod survey;
 mod wave;
 mod web;
+mod indicators;
