@@ -43,7 +43,9 @@ pub async fn run(config: &Config, args: IndicatorsArgs) -> anyhow::Result<()> {
     let catalog = load_catalog(config)?;
     let db = open_db(config).await?;
     if args.stage == Some(Stage::Employer) {
-        anyhow::bail!("the employer evaluation is part of every school-wide report; choose a graduate stage");
+        anyhow::bail!(
+            "the employer evaluation is part of every school-wide report; choose a graduate stage"
+        );
     }
     let sel = Selection {
         cohort: args.cohort,
@@ -60,7 +62,10 @@ pub async fn run(config: &Config, args: IndicatorsArgs) -> anyhow::Result<()> {
         }
         OutFormat::Csv => {
             let mut b = Vec::new();
-            gradtrace::wave::export::write_csv(&mut b, &gradtrace::indicators::table::table(&output.groups))?;
+            gradtrace::wave::export::write_csv(
+                &mut b,
+                &gradtrace::indicators::table::table(&output.groups),
+            )?;
             b
         }
         OutFormat::Xlsx => {

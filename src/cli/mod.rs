@@ -1,10 +1,10 @@
 //! The command implementations behind `src/main.rs` (part of the binary, not the library):
 //! each module parses nothing itself, it runs one group of subcommands and prints for people.
+pub mod indicators;
 pub mod remind;
 pub mod roster;
 pub mod surveys;
 pub mod wave;
-pub mod indicators;
 
 use gradtrace::config::Config;
 

@@ -200,7 +200,8 @@ pub struct GroupReport {
 }
 
 /// The graduate stages, in order.
-pub const GRADUATE_STAGES: [Stage; 4] = [Stage::Graduation, Stage::Year1, Stage::Year3, Stage::Year5];
+pub const GRADUATE_STAGES: [Stage; 4] =
+    [Stage::Graduation, Stage::Year1, Stage::Year3, Stage::Year5];
 
 fn key_str<T: Serialize>(v: &T) -> String {
     serde_json::to_value(v)
@@ -232,7 +233,11 @@ fn mentions<'a>(policy: &Policy, people: impl Iterator<Item = &'a [String]>) -> 
     policy.breakdown(&counts, n, false)
 }
 
-fn share_where<T>(policy: &Policy, values: impl Iterator<Item = T>, good: impl Fn(&T) -> bool) -> Figure {
+fn share_where<T>(
+    policy: &Policy,
+    values: impl Iterator<Item = T>,
+    good: impl Fn(&T) -> bool,
+) -> Figure {
     let (mut num, mut den) = (0, 0);
     for v in values {
         den += 1;
@@ -331,20 +336,26 @@ impl Ctx<'_> {
         let cut = |month| YearMonth { year, month };
         let placed_at = |m| rows.iter().filter(|f| placed_by(f, cut(m))).count() as u64;
         let (aug, dec) = (placed_at(8), placed_at(12));
-        let count_dest = |d: Destination| rows.iter().filter(|f| f.destination == Some(d)).count() as u64;
+        let count_dest =
+            |d: Destination| rows.iter().filter(|f| f.destination == Some(d)).count() as u64;
         let slow = count_dest(Destination::SlowEmployment);
         let unemployed = count_dest(Destination::Unemployed);
         let not_placed = rows
             .iter()
             .filter(|f| f.destination.is_some_and(|d| !d.placed()));
-        let (dest_counts, dest_n) = tally(rows.iter().filter_map(|f| f.destination.map(Destination::as_str)));
+        let (dest_counts, dest_n) = tally(
+            rows.iter()
+                .filter_map(|f| f.destination.map(Destination::as_str)),
+        );
         let structure = |pick: &dyn Fn(&Facts) -> Option<String>| {
             let picked: Vec<String> = working.iter().filter_map(|f| pick(f)).collect();
             let (c, n) = tally(picked.iter().map(String::as_str));
             p.breakdown(&c, n, true)
         };
         let rating_share = |pick: &dyn Fn(&Facts) -> Option<f64>| {
-            share_where(p, working.iter().filter_map(|f| pick(f)), |r| *r >= GOOD_RATING)
+            share_where(p, working.iter().filter_map(|f| pick(f)), |r| {
+                *r >= GOOD_RATING
+            })
         };
         let rating_mean = |pick: &dyn Fn(&Facts) -> Option<f64>| {
             p.mean(&working.iter().filter_map(|f| pick(f)).collect::<Vec<_>>())
@@ -376,7 +387,11 @@ impl Ctx<'_> {
         };
         let patents = count_of(&|f| f.patents);
         let proposals = count_of(&|f| f.improvement_proposals);
-        let promoted: Vec<&Facts> = rows.iter().copied().filter(|f| f.promoted.is_some()).collect();
+        let promoted: Vec<&Facts> = rows
+            .iter()
+            .copied()
+            .filter(|f| f.promoted.is_some())
+            .collect();
         StageReport {
             stage,
             coverage: p.coverage(respondents, roster),
@@ -384,7 +399,9 @@ impl Ctx<'_> {
             employment_rate_dec31: at_graduation.then(|| p.rate(dec, respondents)),
             employment_rate_aug31_roster: at_graduation.then(|| p.rate(aug, roster)),
             employment_rate_dec31_roster: at_graduation.then(|| p.rate(dec, roster)),
-            placed_rate: share_where(p, rows.iter(), |f| f.destination.is_some_and(Destination::placed)),
+            placed_rate: share_where(p, rows.iter(), |f| {
+                f.destination.is_some_and(Destination::placed)
+            }),
             slow_employment: p.count(slow, respondents),
             slow_employment_share: p.rate(slow, respondents),
             unemployed: p.count(unemployed, respondents),
@@ -402,10 +419,19 @@ impl Ctx<'_> {
             interest_match: rating_share(&|f| f.interest_match),
             interest_match_mean: rating_mean(&|f| f.interest_match),
             job_satisfaction: rating_share(&|f| f.job_satisfaction),
-            turnover: share_where(p, working.iter().filter_map(|f| f.job_changes), |c| *c >= 1.0),
+            turnover: share_where(p, working.iter().filter_map(|f| f.job_changes), |c| {
+                *c >= 1.0
+            }),
             leave_reasons: mentions(p, changers.iter().map(|f| f.leave_reasons.as_slice())),
-            industry_change: share_where(p, working.iter().filter_map(|f| f.industry_changed), |c| *c),
-            industry_change_reasons: mentions(p, industry_changers.map(|f| f.leave_reasons.as_slice())),
+            industry_change: share_where(
+                p,
+                working.iter().filter_map(|f| f.industry_changed),
+                |c| *c,
+            ),
+            industry_change_reasons: mentions(
+                p,
+                industry_changers.map(|f| f.leave_reasons.as_slice()),
+            ),
             promotion: share_where(p, promoted.iter().filter_map(|f| f.promoted), |x| *x),
             years_to_first_promotion: p.mean(
                 &promoted
@@ -451,14 +477,25 @@ pub fn compute(
 ) -> Vec<GroupReport> {
     let mut groups: BTreeMap<GroupKey, Vec<u32>> = BTreeMap::new();
     for (i, person) in cohort.roster.iter().enumerate() {
-        groups.entry(GroupKey::of(by, person)).or_default().push(i as u32);
+        groups
+            .entry(GroupKey::of(by, person))
+            .or_default()
+            .push(i as u32);
     }
     let stages: Vec<Stage> = if stages.is_empty() {
         GRADUATE_STAGES.to_vec()
     } else {
-        stages.iter().copied().filter(|s| *s != Stage::Employer).collect()
+        stages
+            .iter()
+            .copied()
+            .filter(|s| *s != Stage::Employer)
+            .collect()
     };
-    let ctx = Ctx { cohort, policy, prices };
+    let ctx = Ctx {
+        cohort,
+        policy,
+        prices,
+    };
     groups
         .into_iter()
         .map(|(group, people)| GroupReport {

@@ -47,14 +47,21 @@ pub fn employer_report(
     major_match: &Figure,
     policy: &Policy,
 ) -> EmployerReport {
-    let respondents = responses.iter().filter(|r| !r.ratings.is_empty() || r.rehire.is_some());
+    let respondents = responses
+        .iter()
+        .filter(|r| !r.ratings.is_empty() || r.rehire.is_some());
     let respondents = respondents.count() as u64;
     let mut satisfaction = BTreeMap::new();
     for d in Dimension::ALL {
         let mut levels = BTreeMap::new();
         let all: Vec<f64> = responses
             .iter()
-            .flat_map(|r| r.ratings.iter().filter(|((dd, _), _)| *dd == d).map(|(_, v)| *v))
+            .flat_map(|r| {
+                r.ratings
+                    .iter()
+                    .filter(|((dd, _), _)| *dd == d)
+                    .map(|(_, v)| *v)
+            })
             .collect();
         levels.insert("all".to_string(), rated(policy, &all));
         for q in [Qualifier::Junior, Qualifier::Middle, Qualifier::Senior] {
@@ -66,7 +73,10 @@ pub fn employer_report(
         }
         satisfaction.insert(d.as_str().to_string(), levels);
     }
-    let answered: Vec<&str> = responses.iter().filter_map(|r| r.rehire.as_deref()).collect();
+    let answered: Vec<&str> = responses
+        .iter()
+        .filter_map(|r| r.rehire.as_deref())
+        .collect();
     let yes = answered.iter().filter(|a| **a == "yes").count() as u64;
     let fit = &satisfaction[Dimension::JobFit.as_str()]["all"].satisfied;
     let match_gap = match (major_match.value(), fit.value()) {

@@ -240,7 +240,10 @@ impl Extractor {
     }
 
     fn rating(t: &Tagged, a: &Answer) -> Option<f64> {
-        Some(to_common_scale(number(a)?, t.scale.unwrap_or(Scale::Likert5)))
+        Some(to_common_scale(
+            number(a)?,
+            t.scale.unwrap_or(Scale::Likert5),
+        ))
     }
 
     /// A graduate's facts.

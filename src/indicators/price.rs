@@ -23,7 +23,8 @@ impl PriceIndex {
             .from_reader(text.as_bytes());
         for (i, record) in reader.records().enumerate() {
             let line = i + 2;
-            let record = record.map_err(|e| Error::Invalid(format!("price index line {line}: {e}")))?;
+            let record =
+                record.map_err(|e| Error::Invalid(format!("price index line {line}: {e}")))?;
             let province = record.get(0).unwrap_or_default().to_string();
             let index = record
                 .get(2)

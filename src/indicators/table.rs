@@ -53,7 +53,11 @@ fn figures<'a>(path: &str, v: &'a Value, out: &mut Vec<(String, Option<String>, 
         if k == "coverage" || k == "stage" {
             continue;
         }
-        let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+        let p = if path.is_empty() {
+            k.clone()
+        } else {
+            format!("{path}.{k}")
+        };
         figures(&p, x, out);
     }
 }

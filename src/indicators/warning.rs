@@ -148,7 +148,11 @@ pub fn scores(reports: &[GroupReport], rule: &Rule) -> Vec<MajorScore> {
             }
         })
         .collect();
-    out.sort_by(|a, b| a.score.total_cmp(&b.score).then_with(|| a.major.cmp(&b.major)));
+    out.sort_by(|a, b| {
+        a.score
+            .total_cmp(&b.score)
+            .then_with(|| a.major.cmp(&b.major))
+    });
     let n = out.len();
     let k = (rule.bottom_share * n as f64).ceil() as usize;
     let cutoff = (k > 0).then(|| out[k.min(n) - 1].score);
@@ -173,7 +177,13 @@ pub fn warnings(scores: &BTreeMap<i32, Vec<MajorScore>>, latest: i32, rule: &Rul
         .filter_map(|s| {
             let evidence: Vec<MajorScore> = years
                 .iter()
-                .map(|y| scores.get(y)?.iter().find(|x| x.major == s.major && x.bottom).cloned())
+                .map(|y| {
+                    scores
+                        .get(y)?
+                        .iter()
+                        .find(|x| x.major == s.major && x.bottom)
+                        .cloned()
+                })
                 .collect::<Option<_>>()?;
             Some(Warning {
                 major: s.major.clone(),

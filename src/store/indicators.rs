@@ -64,7 +64,11 @@ impl Extractors {
     fn get(&self, response_id: i32, version: i32) -> Option<&Extractor> {
         let e = self.0.get(&version);
         if e.is_none() {
-            tracing::warn!(response_id, version, "survey version not stored; response left out of the indicators");
+            tracing::warn!(
+                response_id,
+                version,
+                "survey version not stored; response left out of the indicators"
+            );
         }
         e
     }
@@ -192,7 +196,9 @@ pub async fn employers(db: &DatabaseConnection, year: i32) -> Result<(u64, Vec<E
             .stream(db)
             .await?;
         while let Some((id, version, json)) = rows.try_next().await? {
-            if let (Some(ex), Some(answers)) = (extractors.get(id, version), parse_answers(id, json)) {
+            if let (Some(ex), Some(answers)) =
+                (extractors.get(id, version), parse_answers(id, json))
+            {
                 out.push(ex.employer_facts(&answers));
             }
         }
@@ -257,7 +263,13 @@ pub async fn build(
     let whole_school = sel.department.is_none() && sel.major.is_none();
     let employer = if whole_school {
         let (invited, facts) = employers(db, sel.cohort).await?;
-        let school = compute(&c, crate::indicators::By::School, &[Stage::Graduation], &policy, &prices);
+        let school = compute(
+            &c,
+            crate::indicators::By::School,
+            &[Stage::Graduation],
+            &policy,
+            &prices,
+        );
         let mm = school
             .first()
             .and_then(|g| g.stages.first())
@@ -270,12 +282,20 @@ pub async fn build(
     };
     let mut scores = std::collections::BTreeMap::new();
     for y in (0..rule.cohorts as i32).map(|i| sel.cohort - i) {
-        scores.insert(y, major_scores(db, regions, y, &policy, &prices, &rule).await?);
+        scores.insert(
+            y,
+            major_scores(db, regions, y, &policy, &prices, &rule).await?,
+        );
     }
     let mut warnings = warning::warnings(&scores, sel.cohort, &rule);
     warnings.retain(|w| {
-        sel.department.as_ref().is_none_or(|d| w.major.department.as_ref() == Some(d))
-            && sel.major.as_ref().is_none_or(|m| w.major.major.as_ref() == Some(m))
+        sel.department
+            .as_ref()
+            .is_none_or(|d| w.major.department.as_ref() == Some(d))
+            && sel
+                .major
+                .as_ref()
+                .is_none_or(|m| w.major.major.as_ref() == Some(m))
     });
     Ok(Output {
         cohort: sel.cohort,

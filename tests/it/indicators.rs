@@ -44,7 +44,12 @@ async fn add_graduate(db: &DatabaseConnection, n: i32, year: i32, dept: &str, ma
     .id
 }
 
-async fn new_wave(db: &DatabaseConnection, catalog: &Catalog, survey: &str, year: i32) -> wave::Model {
+async fn new_wave(
+    db: &DatabaseConnection,
+    catalog: &Catalog,
+    survey: &str,
+    year: i32,
+) -> wave::Model {
     let now = test_now();
     let w = gradtrace::wave::create(
         db,
@@ -66,7 +71,13 @@ async fn new_wave(db: &DatabaseConnection, catalog: &Catalog, survey: &str, year
 }
 
 /// Answers `answers` for the invitation of `who` (graduate or employer id) in `w`.
-async fn respond(db: &DatabaseConnection, w: &wave::Model, who: i32, answers: Value, status: Status) -> i32 {
+async fn respond(
+    db: &DatabaseConnection,
+    w: &wave::Model,
+    who: i32,
+    answers: Value,
+    status: Status,
+) -> i32 {
     let col = if w.stage == "employer" {
         invitation::Column::EmployerId
     } else {
@@ -80,7 +91,9 @@ async fn respond(db: &DatabaseConnection, w: &wave::Model, who: i32, answers: Va
         .expect("query")
         .expect("invited");
     let at = test_now() - Duration::days(5);
-    let opened = responses::open(db, inv.id, Channel::Web, at).await.expect("open");
+    let opened = responses::open(db, inv.id, Channel::Web, at)
+        .await
+        .expect("open");
     let r = responses::record_consent(db, opened.id, 1, true, Channel::Web, at)
         .await
         .expect("consent");
