@@ -27,7 +27,7 @@ pub struct Cohort {
     pub year: i32,
     pub roster: Vec<Person>,
     /// Facts by stage, by position in `roster`.
-    facts: HashMap<Stage, HashMap<u32, Facts>>,
+    facts: HashMap<Stage, Vec<Option<Facts>>>,
     position: HashMap<i32, u32>,
 }
 
@@ -52,12 +52,14 @@ impl Cohort {
         let Some(&pos) = self.position.get(&graduate_id) else {
             return false;
         };
-        self.facts.entry(stage).or_default().insert(pos, facts);
+        let len = self.roster.len();
+        let v = self.facts.entry(stage).or_insert_with(|| vec![None; len]);
+        v[pos as usize] = Some(facts);
         true
     }
 
     fn get(&self, stage: Stage, pos: u32) -> Option<&Facts> {
-        self.facts.get(&stage)?.get(&pos)
+        self.facts.get(&stage)?.get(pos as usize)?.as_ref()
     }
 }
 
@@ -203,21 +205,38 @@ pub struct GroupReport {
 pub const GRADUATE_STAGES: [Stage; 4] =
     [Stage::Graduation, Stage::Year1, Stage::Year3, Stage::Year5];
 
-fn key_str<T: Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
+fn zone_str(z: Zone) -> &'static str {
+    match z {
+        Zone::East => "east",
+        Zone::Central => "central",
+        Zone::West => "west",
+        Zone::Other => "other",
+    }
+}
+
+fn tier_str(t: CityTier) -> &'static str {
+    match t {
+        CityTier::First => "first",
+        CityTier::NewFirst => "new_first",
+        CityTier::Other => "other",
+        CityTier::County => "county",
+    }
 }
 
 fn tally<'a>(items: impl Iterator<Item = &'a str>) -> (BTreeMap<String, u64>, u64) {
-    let mut counts = BTreeMap::new();
+    let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
     let mut n = 0;
     for i in items {
-        *counts.entry(i.to_string()).or_insert(0) += 1;
+        *counts.entry(i).or_insert(0) += 1;
         n += 1;
     }
-    (counts, n)
+    (
+        counts
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+        n,
+    )
 }
 
 /// Shares of named reasons among `people` (each may name several).
@@ -347,9 +366,8 @@ impl Ctx<'_> {
             rows.iter()
                 .filter_map(|f| f.destination.map(Destination::as_str)),
         );
-        let structure = |pick: &dyn Fn(&Facts) -> Option<String>| {
-            let picked: Vec<String> = working.iter().filter_map(|f| pick(f)).collect();
-            let (c, n) = tally(picked.iter().map(String::as_str));
+        let structure = |pick: &dyn Fn(&Facts) -> Option<&str>| {
+            let (c, n) = tally(working.iter().filter_map(|f| pick(f)));
             p.breakdown(&c, n, true)
         };
         let rating_share = |pick: &dyn Fn(&Facts) -> Option<f64>| {
@@ -408,10 +426,10 @@ impl Ctx<'_> {
             unemployed_share: p.rate(unemployed, respondents),
             not_placed_causes: mentions(p, not_placed.map(|f| f.slow_causes.as_slice())),
             destination: p.breakdown(&dest_counts, dest_n, true),
-            employer_type: structure(&|f| f.employer_type.clone()),
-            industry: structure(&|f| f.industry.clone()),
-            zone: structure(&|f| f.zone.map(|z: Zone| key_str(&z))),
-            city_tier: structure(&|f| f.tier.map(|t: CityTier| key_str(&t))),
+            employer_type: structure(&|f| f.employer_type.as_deref()),
+            industry: structure(&|f| f.industry.as_deref()),
+            zone: structure(&|f| f.zone.map(zone_str)),
+            city_tier: structure(&|f| f.tier.map(tier_str)),
             salary: self.salary(&rows),
             salary_growth: (!at_graduation).then(|| self.growth(stage, people)),
             major_match: rating_share(&|f| f.major_match),
