@@ -30,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/plans", get(plan_list))
         .route("/api/plans/{id}", get(plan))
         .route("/api/openapi.json", get(openapi))
+        .route("/api/indicators", get(indicators))
 }
 
 /// Credentials of a staff account.
@@ -314,6 +315,17 @@ impl Modify for BearerAuth {
     tags((name = "auth"), (name = "rates"), (name = "chase"), (name = "plans"))
 )]
 pub struct ApiDoc;
+
+/// Employment-quality indicators of a cohort within the account's scope (suppressed cells carry
+/// no numbers; coverage beside every stage). See docs/indicators.md.
+async fn indicators(
+    State(state): State<AppState>,
+    Query(q): Query<super::indicators::IndicatorQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let v = viewer!(state, headers);
+    json(super::indicators::for_viewer(&state, &v, &q).await)
+}
 
 async fn openapi() -> Response {
     Json(ApiDoc::openapi()).into_response()

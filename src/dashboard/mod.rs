@@ -5,6 +5,7 @@
 pub mod api;
 pub mod auth;
 pub mod chase;
+pub mod indicators;
 pub mod pages;
 pub mod plans;
 pub mod rates;

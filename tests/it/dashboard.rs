@@ -5,3 +5,4 @@ mod auth;
 mod plans;
 mod scope;
 mod world;
+mod indicators;
