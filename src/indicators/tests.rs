@@ -687,3 +687,49 @@ fn three_cohorts_raise_exactly_the_expected_warnings() {
     let s = warning::scores(&reports, &salary_only);
     assert_eq!(s.iter().filter(|x| x.bottom).count(), 2);
 }
+
+#[test]
+fn the_flat_table_keeps_coverage_and_drops_suppressed_numbers() {
+    use crate::wave::export::Cell;
+    let prices = PriceIndex::shipped().unwrap();
+    let reports = compute(
+        &fixture(),
+        By::Major,
+        &[Stage::Graduation],
+        &STRICT,
+        &prices,
+    );
+    let t = table::table(&reports);
+    let col = |name: &str| t.header.iter().position(|h| h == name).unwrap();
+    let find = |indicator: &str, category: Option<&str>| {
+        t.rows
+            .iter()
+            .find(|r| {
+                matches!(&r[col("indicator")], Cell::Text(s) if s == indicator)
+                    && match (&r[col("category")], category) {
+                        (Cell::Text(s), Some(c)) => s == c,
+                        (Cell::Empty, None) => true,
+                        _ => false,
+                    }
+            })
+            .unwrap_or_else(|| panic!("no row {indicator} {category:?}"))
+    };
+    let aug = find("employment_rate_aug31", None);
+    assert_eq!(aug[col("value")], Cell::Number(0.5));
+    assert_eq!(aug[col("denominator")], Cell::Number(8.0));
+    assert_eq!(aug[col("response_rate")], Cell::Number(0.8));
+    assert_eq!(aug[col("major")], Cell::Text("CS".into()));
+    let median = find("salary.median", None);
+    assert_eq!(median[col("value")], Cell::Empty);
+    assert_eq!(median[col("n")], Cell::Empty);
+    assert_eq!(median[col("suppressed")], Cell::Text("suppressed".into()));
+    assert_eq!(
+        find("destination", Some("employed"))[col("value")],
+        Cell::Number(3.0 / 8.0)
+    );
+    // A suppressed breakdown has its total row only.
+    assert!(!t.rows.iter().any(
+        |r| matches!(&r[col("indicator")], Cell::Text(s) if s == "employer_type")
+            && matches!(&r[col("category")], Cell::Text(c) if c == "private")
+    ));
+}
