@@ -70,6 +70,7 @@ pub enum By {
     School,
     Department,
     Major,
+    #[value(name = "degree_level")]
     DegreeLevel,
 }
 
