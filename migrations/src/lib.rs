@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261127_000001_core;
 mod m20261127_100000_dashboard;
 mod m20261127_200000_reminders;
+mod m20261127_210000_reminder_fk;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000001_core::Migration),
             Box::new(m20261127_100000_dashboard::Migration),
             Box::new(m20261127_200000_reminders::Migration),
+            Box::new(m20261127_210000_reminder_fk::Migration),
         ]
     }
 }

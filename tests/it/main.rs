@@ -4,8 +4,10 @@ pub mod common;
 
 mod app;
 mod bot;
+mod browser;
 mod dashboard;
 mod demo;
+mod form_weight;
 mod indicators;
 mod questionnaires;
 mod remind;
