@@ -2,6 +2,7 @@
 //! each module parses nothing itself, it runs one group of subcommands and prints for people.
 pub mod indicators;
 pub mod remind;
+pub mod responses;
 pub mod roster;
 pub mod surveys;
 pub mod wave;

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod auth;
 pub mod chase;
+pub mod indicator_pages;
 pub mod indicators;
 pub mod pages;
 pub mod plans;
@@ -20,5 +21,8 @@ pub use scope::Viewer;
 
 /// The staff pages (`/staff/…`) and the API (`/api/…`).
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(pages::routes()).merge(api::routes())
+    Router::new()
+        .merge(pages::routes())
+        .merge(indicator_pages::routes())
+        .merge(api::routes())
 }

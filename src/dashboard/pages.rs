@@ -49,9 +49,9 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/plans/{id}", get(plan_page).post(update_plan))
 }
 
-type Params = Query<BTreeMap<String, String>>;
+pub(super) type Params = Query<BTreeMap<String, String>>;
 
-fn param<'a>(q: &'a BTreeMap<String, String>, name: &str) -> Option<&'a str> {
+pub(super) fn param<'a>(q: &'a BTreeMap<String, String>, name: &str) -> Option<&'a str> {
     q.get(name).map(|s| s.trim()).filter(|s| !s.is_empty())
 }
 
@@ -77,9 +77,9 @@ fn enc(s: &str) -> String {
 }
 
 /// A request's language, cookies and CSRF nonce.
-struct Ctx<'a> {
+pub(super) struct Ctx<'a> {
     state: &'a AppState,
-    lang: Lang,
+    pub(super) lang: Lang,
     jar: CookieJar,
     nonce: String,
 }
@@ -120,7 +120,7 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn tr(&self) -> Tr<'a> {
+    pub(super) fn tr(&self) -> Tr<'a> {
         Tr {
             i18n: &self.state.i18n,
             lang: self.lang,
@@ -144,12 +144,12 @@ impl<'a> Ctx<'a> {
         (self.jar, resp).into_response()
     }
 
-    fn page<T: Template>(self, status: StatusCode, page: &T) -> Response {
+    pub(super) fn page<T: Template>(self, status: StatusCode, page: &T) -> Response {
         let resp = render(status, page);
         self.respond(resp)
     }
 
-    fn layout(&self, title: String, path: &str, user: Option<&Viewer>) -> StaffLayout {
+    pub(super) fn layout(&self, title: String, path: &str, user: Option<&Viewer>) -> StaffLayout {
         let csrf = user.map(|v| self.csrf(&subject(v))).unwrap_or_default();
         StaffLayout::new(self.tr(), title, path, user.map(|v| v.name.clone()), csrf)
     }
@@ -173,7 +173,7 @@ impl<'a> Ctx<'a> {
 
     /// The one mapping of errors on staff pages (respondent wording would mislead staff);
     /// server errors go to the shared error page.
-    fn error(self, user: Option<&Viewer>, err: Error) -> Response {
+    pub(super) fn error(self, user: Option<&Viewer>, err: Error) -> Response {
         let tr = self.tr();
         let (status, title, body) = match &err {
             Error::Unauthorized => {
@@ -232,7 +232,7 @@ fn keys(state: &AppState) -> Result<StaffKeys, Error> {
 }
 
 /// A signed-in request: the context and the viewer. Without a valid session: to sign-in.
-async fn signed_in<'a>(
+pub(super) async fn signed_in<'a>(
     state: &'a AppState,
     headers: &HeaderMap,
     jar: CookieJar,
@@ -661,7 +661,7 @@ async fn home(
     ctx.page(StatusCode::OK, &page)
 }
 
-fn scope_text(tr: Tr<'_>, viewer: &Viewer) -> String {
+pub(super) fn scope_text(tr: Tr<'_>, viewer: &Viewer) -> String {
     let role = tr.t(&format!("staff-role-{}", viewer.role().as_str()));
     match viewer.scope.stored() {
         Some(s) => format!("{role}: {s}"),

@@ -34,7 +34,7 @@ fn text(s: Option<&str>) -> Cell {
 }
 
 /// Collects `(indicator, category, figure)` from a serialised stage report.
-fn figures<'a>(path: &str, v: &'a Value, out: &mut Vec<(String, Option<String>, &'a Value)>) {
+pub fn figures<'a>(path: &str, v: &'a Value, out: &mut Vec<(String, Option<String>, &'a Value)>) {
     let Value::Object(map) = v else {
         return;
     };

@@ -2,6 +2,7 @@
 //! every page, export and API route), sign-in and sessions, password reset by e-mail, the chase
 //! list's actions and assistance plans.
 mod auth;
+mod indicator_pages;
 mod indicators;
 mod plans;
 mod scope;

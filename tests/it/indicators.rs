@@ -13,11 +13,11 @@ use serde_json::{Value, json};
 
 use crate::app::test_now;
 
-fn catalog() -> Catalog {
+pub(crate) fn catalog() -> Catalog {
     Catalog::load(std::path::Path::new("surveys")).expect("surveys")
 }
 
-async fn add_graduate(db: &DatabaseConnection, n: i32, year: i32, dept: &str, major: &str) -> i32 {
+pub(crate) async fn add_graduate(db: &DatabaseConnection, n: i32, year: i32, dept: &str, major: &str) -> i32 {
     let now = test_now();
     graduate::ActiveModel {
         student_id: Set(format!("{year}{n:04}")),
@@ -44,7 +44,7 @@ async fn add_graduate(db: &DatabaseConnection, n: i32, year: i32, dept: &str, ma
     .id
 }
 
-async fn new_wave(
+pub(crate) async fn new_wave(
     db: &DatabaseConnection,
     catalog: &Catalog,
     survey: &str,
@@ -71,7 +71,7 @@ async fn new_wave(
 }
 
 /// Answers `answers` for the invitation of `who` (graduate or employer id) in `w`.
-async fn respond(
+pub(crate) async fn respond(
     db: &DatabaseConnection,
     w: &wave::Model,
     who: i32,
@@ -103,7 +103,7 @@ async fn respond(
     r.id
 }
 
-fn employed(month: &str, salary: f64, province: &str, city: &str) -> Value {
+pub(crate) fn employed(month: &str, salary: f64, province: &str, city: &str) -> Value {
     json!({
         "destination_type": {"choice": "employed"},
         "destination_date": {"year_month": month},

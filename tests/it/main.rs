@@ -8,6 +8,7 @@ mod browser;
 mod dashboard;
 mod demo;
 mod form_weight;
+mod import_responses;
 mod indicators;
 mod questionnaires;
 mod remind;
