@@ -237,6 +237,14 @@ async fn main() {
         "database: {db_n} graduates × 4 stages seeded in {} (setup)",
         ms(t.elapsed())
     );
+    // Responses inserted directly have no facts yet: the one-off rebuild (as after an upgrade);
+    // the form, bot and import write facts as they save.
+    let t = Instant::now();
+    let n_facts = gradtrace::store::facts::rebuild(&db).await.expect("facts");
+    println!(
+        "database: fact table rebuilt from {n_facts} responses in {} (one-off)",
+        ms(t.elapsed())
+    );
     let t = Instant::now();
     let sel = Selection {
         cohort: 2025,

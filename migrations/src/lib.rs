@@ -6,6 +6,7 @@ mod m20261127_000001_core;
 mod m20261127_100000_dashboard;
 mod m20261127_200000_reminders;
 mod m20261127_210000_reminder_fk;
+mod m20261127_500000_response_fact;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_100000_dashboard::Migration),
             Box::new(m20261127_200000_reminders::Migration),
             Box::new(m20261127_210000_reminder_fk::Migration),
+            Box::new(m20261127_500000_response_fact::Migration),
         ]
     }
 }

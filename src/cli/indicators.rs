@@ -18,8 +18,12 @@ pub enum OutFormat {
 #[derive(Args)]
 pub struct IndicatorsArgs {
     /// Graduation year of the cohort.
+    #[arg(long, required_unless_present = "rebuild_facts")]
+    cohort: Option<i32>,
+    /// Recompute the compact fact table from every stored answer (after an upgrade, or when
+    /// responses were written other than through the form, bot or import) and exit.
     #[arg(long)]
-    cohort: i32,
+    rebuild_facts: bool,
     /// One stage (graduation, year1, year3, year5); default all four.
     #[arg(long)]
     stage: Option<Stage>,
@@ -42,13 +46,22 @@ pub struct IndicatorsArgs {
 pub async fn run(config: &Config, args: IndicatorsArgs) -> anyhow::Result<()> {
     let catalog = load_catalog(config)?;
     let db = open_db(config).await?;
+    let Some(cohort) = args.cohort.filter(|_| !args.rebuild_facts) else {
+        let started = std::time::Instant::now();
+        let n = gradtrace::store::facts::rebuild(&db).await?;
+        eprintln!(
+            "fact table rebuilt: {n} responses in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+        return Ok(());
+    };
     if args.stage == Some(Stage::Employer) {
         anyhow::bail!(
             "the employer evaluation is part of every school-wide report; choose a graduate stage"
         );
     }
     let sel = Selection {
-        cohort: args.cohort,
+        cohort,
         stages: args.stage.into_iter().collect(),
         department: args.department,
         major: args.major,
@@ -74,7 +87,7 @@ pub async fn run(config: &Config, args: IndicatorsArgs) -> anyhow::Result<()> {
             }
             gradtrace::wave::export::xlsx_bytes(
                 &gradtrace::indicators::table::table(&output.groups),
-                &format!("indicators {}", args.cohort),
+                &format!("indicators {cohort}"),
             )?
         }
     };

@@ -494,13 +494,27 @@ pub fn compute(
     policy: &Policy,
     prices: &PriceIndex,
 ) -> Vec<GroupReport> {
-    let mut groups: BTreeMap<GroupKey, Vec<u32>> = BTreeMap::new();
+    // Group on integer ids of borrowed keys; a `GroupKey` is made once per group, not per person.
+    let mut ids: HashMap<(&str, &str, &str), u32> = HashMap::new();
+    let mut members: Vec<(usize, Vec<u32>)> = Vec::new();
     for (i, person) in cohort.roster.iter().enumerate() {
-        groups
-            .entry(GroupKey::of(by, person))
-            .or_default()
-            .push(i as u32);
+        let key = match by {
+            By::School => ("", "", ""),
+            By::Department => (person.department.as_str(), "", ""),
+            By::Major => (person.department.as_str(), person.major.as_str(), ""),
+            By::DegreeLevel => ("", "", person.degree_level.as_str()),
+        };
+        let next = members.len() as u32;
+        let id = *ids.entry(key).or_insert(next);
+        if id == next {
+            members.push((i, Vec::new()));
+        }
+        members[id as usize].1.push(i as u32);
     }
+    let groups: BTreeMap<GroupKey, Vec<u32>> = members
+        .into_iter()
+        .map(|(first, people)| (GroupKey::of(by, &cohort.roster[first]), people))
+        .collect();
     let stages: Vec<Stage> = if stages.is_empty() {
         GRADUATE_STAGES.to_vec()
     } else {

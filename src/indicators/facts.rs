@@ -288,6 +288,14 @@ impl Extractor {
         f
     }
 
+    /// The answer to the work-region question, if given (kept raw in the fact table, so zone
+    /// and city tier follow the current regions file).
+    pub fn region<'a>(&self, answers: &'a Answers) -> Option<&'a Answer> {
+        self.answered(answers)
+            .find(|(t, _)| t.tag == Tag::Region)
+            .map(|(_, a)| a)
+    }
+
     /// An employer's facts.
     pub fn employer_facts(&self, answers: &Answers) -> EmployerFacts {
         let mut f = EmployerFacts::default();

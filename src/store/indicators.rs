@@ -1,7 +1,8 @@
 //! Reading what the indicators need: a cohort's roster (optionally one department or major)
-//! and the facts of its responses, streamed wave by wave so that a million answer documents
-//! are never held at once; and an employer survey year's facts. Answers count as they are
-//! stored now, including corrections saved after the wave closed.
+//! and the facts of its responses from the compact fact table (`store::facts`, read by column
+//! position and streamed wave by wave, no answer JSON parsed); and an employer survey year's
+//! facts from their answers. Answers count as they are stored now, including corrections saved
+//! after the wave closed.
 use std::collections::HashMap;
 
 use futures::TryStreamExt;
@@ -13,8 +14,8 @@ use sea_orm::{
 
 use crate::error::Result;
 use crate::indicators::{Cohort, EmployerFacts, Extractor, Person};
-use crate::store::entities::{graduate, invitation, response, survey_version, wave};
-use crate::store::survey_versions;
+use crate::store::entities::{graduate, invitation, response, response_fact, survey_version, wave};
+use crate::store::{facts, survey_versions};
 use crate::survey::{Answers, Regions, Stage};
 
 /// Statuses whose answers count: some answers saved.
@@ -120,22 +121,21 @@ pub async fn cohort(db: &DatabaseConnection, regions: &Regions, sel: &Selection)
         .all(db)
         .await?;
     let filtered = sel.department.is_some() || sel.major.is_some();
+    let mut classes = facts::RegionClasses::default();
     for w in waves {
         let Ok(stage) = w.stage.parse::<Stage>() else {
             continue;
         };
-        let extractors = Extractors::load(db, &w.survey_id).await?;
-        let mut q = response::Entity::find()
-            .select_only()
-            .columns([
-                response::Column::Id,
-                response::Column::SurveyVersion,
-                response::Column::Answers,
-            ])
-            .column(invitation::Column::GraduateId)
-            .join(JoinType::InnerJoin, response::Relation::Invitation.def())
-            .filter(invitation::Column::WaveId.eq(w.id))
-            .filter(invitation::Column::GraduateId.is_not_null())
+        // Facts from the compact table (`store::facts`): no answer JSON is parsed here.
+        let mut q = response_fact::Entity::find()
+            .join(
+                JoinType::InnerJoin,
+                response_fact::Entity::belongs_to(response::Entity)
+                    .from(response_fact::Column::ResponseId)
+                    .to(response::Column::Id)
+                    .into(),
+            )
+            .filter(response_fact::Column::WaveId.eq(w.id))
             .filter(response::Column::Status.is_in(ANSWERED));
         if filtered {
             let mut sub = Query::select();
@@ -147,19 +147,17 @@ pub async fn cohort(db: &DatabaseConnection, regions: &Regions, sel: &Selection)
             if let Some(m) = &sel.major {
                 sub.and_where(graduate::Column::Major.eq(m.as_str()));
             }
-            q = q.filter(invitation::Column::GraduateId.in_subquery(sub.to_owned()));
+            q = q.filter(response_fact::Column::GraduateId.in_subquery(sub.to_owned()));
         }
         let mut rows = q
-            .into_tuple::<(i32, i32, serde_json::Value, Option<i32>)>()
+            .select_only()
+            .columns(facts::READ_COLUMNS)
+            .into_model::<facts::FactRow>()
             .stream(db)
             .await?;
-        while let Some((id, version, json, graduate_id)) = rows.try_next().await? {
-            let (Some(graduate_id), Some(answers)) = (graduate_id, parse_answers(id, json)) else {
-                continue;
-            };
-            if let Some(ex) = extractors.get(id, version) {
-                cohort.add(graduate_id, stage, ex.facts(&answers, regions));
-            }
+        while let Some(row) = rows.try_next().await? {
+            let graduate_id = row.graduate_id;
+            cohort.add(graduate_id, stage, classes.facts(row, regions));
         }
     }
     Ok(cohort)

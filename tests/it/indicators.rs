@@ -252,3 +252,56 @@ storage_test! {
         assert_eq!(r.coverage.response_rate, Some(0.5));
     }
 }
+
+storage_test! {
+    async fn fact_rows_follow_every_save_and_rebuild_the_same(t) {
+        use gradtrace::store::entities::response_fact;
+        let db = &t.db;
+        let catalog = catalog();
+        let g = add_graduate(db, 1, 2025, "计算机学院", "软件工程").await;
+        let g2 = add_graduate(db, 2, 2025, "计算机学院", "软件工程").await;
+        let w = new_wave(db, &catalog, "graduation", 2025).await;
+        let id = respond(db, &w, g, employed("2025-06", 8000.0, "44", "4403"), Status::Complete).await;
+        respond(db, &w, g2, json!({"destination_type": {"choice": "unemployed"},
+            "slow_employment_causes": {"choices": ["family", "job_search_skills"]}}), Status::Partial).await;
+        let row = response_fact::Entity::find_by_id(id).one(db).await.expect("q").expect("fact row written with the answers");
+        assert_eq!((row.graduate_id, row.wave_id), (g, w.id));
+        assert_eq!(row.destination, Some(0), "employed is the first destination");
+        assert_eq!(row.start_month, Some(2025 * 12 + 5));
+        assert_eq!((row.province.as_deref(), row.city.as_deref(), row.county), (Some("44"), Some("4403"), Some(false)));
+        assert_eq!(row.salary, Some(8000.0));
+        assert_eq!(row.major_match, Some(100.0));
+
+        // A correction rewrites the row in the same save.
+        let r = gradtrace::store::entities::response::Entity::find_by_id(id).one(db).await.expect("q").expect("r");
+        responses::save_answers(db, id, r.revision, &json!({"destination_type": {"choice": "further_study"}}),
+            Status::Complete, Channel::Staff, test_now()).await.expect("save");
+        let row = response_fact::Entity::find_by_id(id).one(db).await.expect("q").expect("row");
+        assert_eq!(row.destination, Some(3));
+        assert_eq!((row.salary, row.province), (None, None));
+        let rows = response_fact::Entity::find().all(db).await.expect("rows");
+        assert_eq!(rows.len(), 2, "one row per response, never a second");
+        assert_eq!(rows.iter().find(|r| r.graduate_id == g2).and_then(|r| r.slow_causes.clone()).as_deref(), Some("family,job_search_skills"));
+
+        // An employer's answers have no fact row.
+        let e = employer::ActiveModel {
+            uscc: Set("91110000MA00000001".into()), name: Set("单位".into()), employer_type: Set("private".into()),
+            industry: Set("i".into()), province: Set("11".into()), city: Set("1101".into()),
+            attributes: Set(json!({})), created_at: Set(test_now()), updated_at: Set(test_now()),
+            ..Default::default()
+        }.insert(db).await.expect("employer");
+        let ew = new_wave(db, &catalog, "employer", 2025).await;
+        respond(db, &ew, e.id, json!({"rehire_willingness": {"choice": "yes"}}), Status::Partial).await;
+        assert_eq!(response_fact::Entity::find().all(db).await.expect("rows").len(), 2);
+
+        // Rebuilt from the stored answers: the same rows.
+        response_fact::Entity::delete_many().exec(db).await.expect("wipe");
+        let n = gradtrace::store::facts::rebuild(db).await.expect("rebuild");
+        assert_eq!(n, 2);
+        let mut again = response_fact::Entity::find().all(db).await.expect("rows");
+        let mut before = rows;
+        again.sort_by_key(|r| r.response_id);
+        before.sort_by_key(|r| r.response_id);
+        assert_eq!(again, before);
+    }
+}
