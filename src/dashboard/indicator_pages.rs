@@ -297,7 +297,11 @@ fn coverage_view(tr: Tr<'_>, c: &crate::indicators::Coverage) -> CoverageView {
     }
 }
 
-fn stage_sections(fmt: &Fmt<'_>, s: &StageReport, cov: &CoverageView) -> (Vec<Section>, Vec<Section>) {
+fn stage_sections(
+    fmt: &Fmt<'_>,
+    s: &StageReport,
+    cov: &CoverageView,
+) -> (Vec<Section>, Vec<Section>) {
     let tr = fmt.tr;
     let json = serde_json::to_value(s).unwrap_or(Value::Null);
     let mut figs = Vec::new();
@@ -319,7 +323,12 @@ fn stage_sections(fmt: &Fmt<'_>, s: &StageReport, cov: &CoverageView) -> (Vec<Se
             .iter()
             .filter_map(|p| {
                 let f = plain.remove(*p)?;
-                Some(fmt.row(tr.t(&format!("ind-{}", p.replace('.', "-"))), kind(p), f, cov))
+                Some(fmt.row(
+                    tr.t(&format!("ind-{}", p.replace('.', "-"))),
+                    kind(p),
+                    f,
+                    cov,
+                ))
             })
             .collect();
         if !rows.is_empty() {
@@ -345,16 +354,13 @@ fn stage_sections(fmt: &Fmt<'_>, s: &StageReport, cov: &CoverageView) -> (Vec<Se
         });
     }
     let mut structures = Vec::new();
-    let order = STRUCTURES
-        .iter()
-        .map(|(p, l)| (p.to_string(), *l))
-        .chain(
-            parts
-                .keys()
-                .filter(|k| !STRUCTURES.iter().any(|(p, _)| p == k))
-                .map(|k| (k.clone(), ""))
-                .collect::<Vec<_>>(),
-        );
+    let order = STRUCTURES.iter().map(|(p, l)| (p.to_string(), *l)).chain(
+        parts
+            .keys()
+            .filter(|k| !STRUCTURES.iter().any(|(p, _)| p == k))
+            .map(|k| (k.clone(), ""))
+            .collect::<Vec<_>>(),
+    );
     for (path, list) in order {
         let Some((total, mut shares)) = parts.remove(&path) else {
             continue;
@@ -470,7 +476,12 @@ fn employer_view(fmt: &Fmt<'_>, e: &EmployerReport) -> EmployerView {
     let json = serde_json::to_value(e).unwrap_or(Value::Null);
     let rows = vec![
         fmt.row(tr.t("ind-rehire"), Kind::Share, &json["rehire"], &coverage),
-        fmt.row(tr.t("ind-match-gap"), Kind::Growth, &json["match_gap"], &coverage),
+        fmt.row(
+            tr.t("ind-match-gap"),
+            Kind::Growth,
+            &json["match_gap"],
+            &coverage,
+        ),
     ];
     let levels = ["all", "junior", "middle", "senior"];
     let cell = |f: &Value, k: Kind| {

@@ -290,7 +290,7 @@ impl Extractor {
 
     /// The answer to the work-region question, if given (kept raw in the fact table, so zone
     /// and city tier follow the current regions file).
-    pub fn region<'a>(&self, answers: &'a Answers) -> Option<&'a Answer> {
+    pub fn region<'a>(&'a self, answers: &'a Answers) -> Option<&'a Answer> {
         self.answered(answers)
             .find(|(t, _)| t.tag == Tag::Region)
             .map(|(_, a)| a)

@@ -83,7 +83,10 @@ pub enum FileProblem {
     DuplicateColumn(String),
     /// A response file's column is neither `student_id` nor a question of the survey.
     #[error("column(s) {} are not questions of survey `{survey}`", .unknown.join(", "))]
-    UnknownQuestions { unknown: Vec<String>, survey: String },
+    UnknownQuestions {
+        unknown: Vec<String>,
+        survey: String,
+    },
 }
 
 impl FileProblem {

@@ -160,9 +160,8 @@ impl FromQueryResult for FactRow {
             facts: Facts {
                 destination: destination
                     .and_then(|d| Destination::ALL.get(usize::try_from(d).ok()?).copied()),
-                start: start.and_then(|s| {
-                    YearMonth::new(s.div_euclid(12), s.rem_euclid(12) as u32 + 1)
-                }),
+                start: start
+                    .and_then(|s| YearMonth::new(s.div_euclid(12), s.rem_euclid(12) as u32 + 1)),
                 employer_type: r.try_get_by_index(3)?,
                 industry: r.try_get_by_index(4)?,
                 zone: None,
@@ -227,7 +226,7 @@ async fn upsert<C: ConnectionTrait>(db: &C, rows: Vec<response_fact::ActiveModel
         return Ok(());
     }
     let update: Vec<response_fact::Column> = response_fact::Column::iter()
-        .filter(|c| *c != response_fact::Column::ResponseId)
+        .filter(|c| !matches!(c, response_fact::Column::ResponseId))
         .collect();
     response_fact::Entity::insert_many(rows)
         .on_conflict(
@@ -267,7 +266,10 @@ pub async fn record<C: ConnectionTrait>(
         return Ok(());
     };
     let Some(ex) = extractor(db, &survey_id, r.survey_version).await? else {
-        tracing::warn!(response_id = r.id, "survey version not stored; no facts recorded");
+        tracing::warn!(
+            response_id = r.id,
+            "survey version not stored; no facts recorded"
+        );
         return Ok(());
     };
     let answers: Answers = serde_json::from_value(answers.clone())

@@ -352,8 +352,16 @@ pub async fn save_answers<C: ConnectionTrait + TransactionTrait, A: Serialize + 
     }
     // The answers and their indicator facts (`store::facts`) are written together.
     let txn = db.begin().await?;
-    let result = write_answers(&txn, response_id, expected_revision, answers, status, channel, now)
-        .await;
+    let result = write_answers(
+        &txn,
+        response_id,
+        expected_revision,
+        answers,
+        status,
+        channel,
+        now,
+    )
+    .await;
     crate::store::finish(txn, result).await
 }
 

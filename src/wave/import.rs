@@ -28,11 +28,16 @@ pub enum RowProblem {
     MissingStudentId,
     /// No graduate of the wave's cohort has this student id, or they were not invited.
     NotInvited,
-    Duplicate { first_line: usize },
+    Duplicate {
+        first_line: usize,
+    },
     /// The person refused the privacy notice or opted out: nothing is saved for them.
     Declined,
     /// A cell could not be read as an answer to its question, or the engine refused it.
-    Answer { question: String, invalid: Invalid },
+    Answer {
+        question: String,
+        invalid: Invalid,
+    },
     /// Someone saved an answer for this person while the import ran.
     Conflict,
 }
@@ -117,7 +122,10 @@ impl ResponseImport {
 const STUDENT_ID: [&str; 3] = ["student_id", "学号", "student id"];
 
 /// Header positions: the student id and each question column.
-fn columns(table: &Table, survey: &Survey) -> std::result::Result<(usize, Vec<(usize, String)>), FileProblem> {
+fn columns(
+    table: &Table,
+    survey: &Survey,
+) -> std::result::Result<(usize, Vec<(usize, String)>), FileProblem> {
     let mut student = None;
     let mut questions: Vec<(usize, String)> = Vec::new();
     let mut unknown = Vec::new();
@@ -139,18 +147,23 @@ fn columns(table: &Table, survey: &Survey) -> std::result::Result<(usize, Vec<(u
             unknown.push(name.to_string());
         }
     }
+    let Some(student) = student else {
+        return Err(FileProblem::MissingColumns {
+            missing: vec!["student_id".into()],
+            found: table
+                .header
+                .iter()
+                .filter(|h| !h.is_empty())
+                .cloned()
+                .collect(),
+        });
+    };
     if !unknown.is_empty() {
         return Err(FileProblem::UnknownQuestions {
             unknown,
             survey: survey.id.clone(),
         });
     }
-    let Some(student) = student else {
-        return Err(FileProblem::MissingColumns {
-            missing: vec!["student_id".into()],
-            found: table.header.iter().filter(|h| !h.is_empty()).cloned().collect(),
-        });
-    };
     // Survey order: visibility of a question depends on the answers before it.
     questions.sort_by_key(|(_, q)| survey.position(q).unwrap_or(usize::MAX));
     Ok((student, questions))
@@ -225,7 +238,10 @@ pub fn parse_cell(q: &Question, text: &str) -> std::result::Result<Answer, Inval
         QuestionKind::Region { .. } => {
             let parts: Vec<&str> = text.split(['/', ' ']).filter(|p| !p.is_empty()).collect();
             let county = parts.get(2).is_some_and(|c| {
-                matches!(c.to_lowercase().as_str(), "county" | "1" | "yes" | "是" | "县")
+                matches!(
+                    c.to_lowercase().as_str(),
+                    "county" | "1" | "yes" | "是" | "县"
+                )
             });
             match parts.as_slice() {
                 [p, rest @ ..] if rest.len() <= 2 => Answer::Region {

@@ -17,7 +17,13 @@ pub(crate) fn catalog() -> Catalog {
     Catalog::load(std::path::Path::new("surveys")).expect("surveys")
 }
 
-pub(crate) async fn add_graduate(db: &DatabaseConnection, n: i32, year: i32, dept: &str, major: &str) -> i32 {
+pub(crate) async fn add_graduate(
+    db: &DatabaseConnection,
+    n: i32,
+    year: i32,
+    dept: &str,
+    major: &str,
+) -> i32 {
     let now = test_now();
     graduate::ActiveModel {
         student_id: Set(format!("{year}{n:04}")),

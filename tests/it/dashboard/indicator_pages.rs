@@ -15,16 +15,35 @@ use crate::indicators::{catalog, employed, new_wave, respond};
 async fn graduation_answers(w: &World) {
     let db = &w.app.state.db;
     let wave = new_wave(db, &catalog(), "graduation", 2024).await;
-    let cs: Vec<_> = w.cohort.iter().filter(|g| g.department == CS).take(4).collect();
+    let cs: Vec<_> = w
+        .cohort
+        .iter()
+        .filter(|g| g.department == CS)
+        .take(4)
+        .collect();
     let econ: Vec<_> = w.cohort.iter().filter(|g| g.department == ECON).collect();
     assert_eq!((cs.len(), econ.len()), (4, 2));
     for g in &cs[..3] {
-        respond(db, &wave, g.id, employed("2024-07", 8123.0, "11", "1101"), Status::Complete).await;
+        respond(
+            db,
+            &wave,
+            g.id,
+            employed("2024-07", 8123.0, "11", "1101"),
+            Status::Complete,
+        )
+        .await;
     }
     let unemployed = json!({"destination_type": {"choice": "unemployed"}});
     respond(db, &wave, cs[3].id, unemployed, Status::Complete).await;
     for g in &econ {
-        respond(db, &wave, g.id, employed("2024-10", 9100.0, "31", "3101"), Status::Complete).await;
+        respond(
+            db,
+            &wave,
+            g.id,
+            employed("2024-10", 9100.0, "31", "3101"),
+            Status::Complete,
+        )
+        .await;
     }
 }
 
