@@ -272,6 +272,14 @@ fn grouped(v: f64) -> String {
     if v < 0.0 { format!("-{out}") } else { out }
 }
 
+/// A choice label without its explanation in brackets ("单位就业（签订…）" → "单位就业").
+fn short(label: String) -> String {
+    match label.find(['（', '(']) {
+        Some(i) if i > 0 => label[..i].trim_end().to_string(),
+        _ => label,
+    }
+}
+
 /// `key` translated, or `fallback` when there is no such message.
 fn label_or(tr: Tr<'_>, key: &str, fallback: &str) -> String {
     if tr.i18n.has(tr.lang, key) {
@@ -382,7 +390,7 @@ fn stage_sections(
                     let label = if list.is_empty() {
                         label_or(tr, &format!("ind-{path}-{cat}"), &cat)
                     } else {
-                        label_or(tr, &format!("choice-{list}-{cat}"), &cat)
+                        short(label_or(tr, &format!("choice-{list}-{cat}"), &cat))
                     };
                     let mut row = fmt.row(label, Kind::Share, f, cov);
                     row.bar = f
@@ -664,6 +672,14 @@ mod tests {
         assert_eq!(grouped(12345.6), "12,346");
         assert_eq!(grouped(1234567.0), "1,234,567");
         assert_eq!(grouped(-1500.0), "-1,500");
+    }
+
+    #[test]
+    fn choice_labels_lose_their_explanation_in_breakdowns() {
+        assert_eq!(short("单位就业（签订就业协议等）".into()), "单位就业");
+        assert_eq!(short("Employed (contract)".into()), "Employed");
+        assert_eq!(short("东部".into()), "东部");
+        assert_eq!(short("(odd)".into()), "(odd)");
     }
 
     #[test]

@@ -143,3 +143,51 @@ storage_test! {
 fn enc(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
+
+/// The page in headless Chromium: it fits a 390 px phone without sideways scrolling, and
+/// screenshots at phone and desktop width go to `target/screenshots/indicators-*.png`.
+#[tokio::test]
+async fn indicator_page_reads_on_a_phone_and_a_desktop() {
+    use crate::browser::{Browser, PHONE, Viewport};
+    let t = crate::common::TestDb::sqlite().await;
+    let w = World::new(&t).await;
+    graduation_answers(&w).await;
+    let base = w.app.serve().await;
+    let mut b = Browser::launch(PHONE).await;
+    b.goto(&format!("{base}/staff/login")).await;
+    b.type_into("#username", "admin1").await;
+    b.type_into("#password", super::world::PASSWORD).await;
+    b.tap_and_wait("button[type=submit]").await;
+    b.goto(&format!(
+        "{base}/staff/indicators?cohort=2024&stage=graduation"
+    ))
+    .await;
+    assert_eq!(b.text("h1").await, "就业质量指标");
+    assert_eq!(
+        b.horizontal_overflow().await,
+        None,
+        "scrolls sideways at 390 px"
+    );
+    b.screenshot("indicators-phone").await;
+    b.goto(&format!(
+        "{base}/staff/indicators?cohort=2024&stage=graduation&by=department&lang=en"
+    ))
+    .await;
+    assert_eq!(
+        b.horizontal_overflow().await,
+        None,
+        "by department, en: sideways at 390 px"
+    );
+    b.screenshot("indicators-phone-departments-en").await;
+    b.set_viewport(Viewport {
+        width: 1280,
+        height: 900,
+    })
+    .await;
+    b.goto(&format!(
+        "{base}/staff/indicators?cohort=2024&stage=graduation&lang=zh-CN"
+    ))
+    .await;
+    b.screenshot("indicators-desktop").await;
+    b.close().await;
+}
