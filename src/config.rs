@@ -106,6 +106,9 @@ pub struct Config {
     /// Messaging platforms: WECHAT_*, TELEGRAM_*, WHATSAPP_* (a platform is on when its secret is set).
     #[command(flatten)]
     pub bot: crate::bot::BotConfig,
+    /// Indicators: small-cell suppression, coverage flag, price index, major warning.
+    #[command(flatten)]
+    pub indicators: crate::indicators::config::IndicatorConfig,
 }
 
 impl Config {

@@ -8,6 +8,7 @@ pub mod dashboard;
 pub mod demo;
 pub mod error;
 pub mod i18n;
+pub mod indicators;
 pub mod remind;
 pub mod respond;
 pub mod roster;

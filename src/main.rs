@@ -70,6 +70,9 @@ enum Command {
         #[arg(long)]
         no_serve: bool,
     },
+    /// Employment-quality indicators of a cohort (coverage beside every figure, small cells
+    /// suppressed) as JSON, CSV or XLSX.
+    Indicators(cli::indicators::IndicatorsArgs),
 }
 
 #[tokio::main]
@@ -103,6 +106,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Staff { command } => cli::roster::run_staff(&config, command).await?,
         Command::Wave { command } => cli::wave::run_wave(&config, command).await?,
         Command::Export { command } => cli::wave::run_export(&config, command).await?,
+        Command::Indicators(args) => cli::indicators::run(&config, args).await?,
         Command::Demo { fresh, no_serve } => {
             let mut config = config;
             if !database_url_given {

@@ -102,7 +102,7 @@ impl Session {
     /// The web form's step: one whole page. `revision` is the one the page was rendered from;
     /// a page sent twice (double tap, resent POST) finds its answers already saved and is a
     /// success, never a second write.
-    pub async fn submit_page<C: ConnectionTrait>(
+    pub async fn submit_page<C: ConnectionTrait + TransactionTrait>(
         &mut self,
         db: &C,
         catalog: &Catalog,
@@ -124,7 +124,7 @@ impl Session {
     }
 
     /// The bot's step: one answer to one question.
-    pub async fn answer<C: ConnectionTrait>(
+    pub async fn answer<C: ConnectionTrait + TransactionTrait>(
         &mut self,
         db: &C,
         catalog: &Catalog,
@@ -148,7 +148,7 @@ impl Session {
 
     /// Keeps what is valid of a page without insisting on the rest (going back must not lose
     /// what was typed, nor be blocked by a half-filled page).
-    pub async fn keep_valid<C: ConnectionTrait>(
+    pub async fn keep_valid<C: ConnectionTrait + TransactionTrait>(
         &mut self,
         db: &C,
         catalog: &Catalog,
@@ -189,7 +189,7 @@ impl Session {
         }
     }
 
-    async fn save<C: ConnectionTrait>(
+    async fn save<C: ConnectionTrait + TransactionTrait>(
         &mut self,
         db: &C,
         catalog: &Catalog,

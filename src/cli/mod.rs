@@ -1,6 +1,8 @@
 //! The command implementations behind `src/main.rs` (part of the binary, not the library):
 //! each module parses nothing itself, it runs one group of subcommands and prints for people.
+pub mod indicators;
 pub mod remind;
+pub mod responses;
 pub mod roster;
 pub mod surveys;
 pub mod wave;

@@ -16,6 +16,9 @@ pub enum ImportRoster {
     Employers { file: PathBuf },
     /// Columns: username,name,role,scope,email,phone (role: admin|department|class|alumni).
     Staff { file: PathBuf },
+    /// Answers of wave WAVE (its id): a student_id column and one column per question id;
+    /// each row is checked by the survey engine and saved all or nothing.
+    Responses { wave: i32, file: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -44,6 +47,9 @@ pub async fn run_import(config: &Config, roster: ImportRoster) -> anyhow::Result
         ImportRoster::Graduates { file } => (RosterKind::Graduates, file),
         ImportRoster::Employers { file } => (RosterKind::Employers, file),
         ImportRoster::Staff { file } => (RosterKind::Staff, file),
+        ImportRoster::Responses { wave, file } => {
+            return super::responses::import_responses(config, wave, &file).await;
+        }
     };
     import_roster(config, kind, &file).await
 }

@@ -38,6 +38,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/invitations/{id}/contact", post(record_contact))
         .route("/api/invitations/{id}/link", get(personal_link))
         .route("/api/openapi.json", get(openapi))
+        .route("/api/indicators", get(indicators))
 }
 
 /// Credentials of a staff account.
@@ -591,6 +592,16 @@ pub const ROUTES: [(&str, &str); 13] = [
     ("get", "/api/plans"),
     ("get", "/api/plans/{id}"),
 ];
+/// Employment-quality indicators of a cohort within the account's scope (suppressed cells carry
+/// no numbers; coverage beside every stage). See docs/indicators.md.
+async fn indicators(
+    State(state): State<AppState>,
+    Query(q): Query<super::indicators::IndicatorQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let v = viewer!(state, headers);
+    json(super::indicators::for_viewer(&state, &v, &q).await)
+}
 
 async fn openapi() -> Response {
     Json(ApiDoc::openapi()).into_response()

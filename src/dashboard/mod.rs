@@ -7,6 +7,8 @@ pub mod auth;
 pub mod chase;
 pub mod invitee;
 pub mod outreach;
+pub mod indicator_pages;
+pub mod indicators;
 pub mod pages;
 pub mod plans;
 pub mod rates;
@@ -24,5 +26,6 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(pages::routes())
         .merge(invitee::routes())
+        .merge(indicator_pages::routes())
         .merge(api::routes())
 }

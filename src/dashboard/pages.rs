@@ -76,7 +76,7 @@ fn enc(s: &str) -> String {
 /// A request's language, cookies and CSRF nonce.
 pub(super) struct Ctx<'a> {
     state: &'a AppState,
-    lang: Lang,
+    pub(super) lang: Lang,
     jar: CookieJar,
     nonce: String,
 }
@@ -666,7 +666,7 @@ async fn home(
     ctx.page(StatusCode::OK, &page)
 }
 
-fn scope_text(tr: Tr<'_>, viewer: &Viewer) -> String {
+pub(super) fn scope_text(tr: Tr<'_>, viewer: &Viewer) -> String {
     let role = tr.t(&format!("staff-role-{}", viewer.role().as_str()));
     match viewer.scope.stored() {
         Some(s) => format!("{role}: {s}"),

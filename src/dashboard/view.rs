@@ -95,6 +95,7 @@ impl StaffLayout {
             [
                 ("/staff", "staff-nav-waves"),
                 ("/staff/plans", "staff-nav-plans"),
+                ("/staff/indicators", "staff-nav-indicators"),
             ]
             .into_iter()
             .map(|(href, key)| NavLink {

@@ -81,6 +81,12 @@ pub enum FileProblem {
     },
     #[error("column `{0}` appears more than once in the header")]
     DuplicateColumn(String),
+    /// A response file's column is neither `student_id` nor a question of the survey.
+    #[error("column(s) {} are not questions of survey `{survey}`", .unknown.join(", "))]
+    UnknownQuestions {
+        unknown: Vec<String>,
+        survey: String,
+    },
 }
 
 impl FileProblem {
@@ -101,6 +107,9 @@ impl FileProblem {
                     found.join("、")
                 ),
                 FileProblem::DuplicateColumn(c) => format!("表头中 `{c}` 列出现了不止一次"),
+                FileProblem::UnknownQuestions { unknown, survey } => {
+                    format!("列 {} 不是问卷 `{survey}` 的题目编号", unknown.join("、"))
+                }
             },
         }
     }

@@ -1,5 +1,7 @@
 //! Storage: the database connection, migrations, and the sea-orm entities. Knows no HTTP.
 pub mod entities;
+pub mod facts;
+pub mod indicators;
 pub mod responses;
 pub mod roster;
 pub mod survey_versions;

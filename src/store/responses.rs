@@ -329,7 +329,7 @@ pub async fn record_consent<C: ConnectionTrait + TransactionTrait>(
 /// Saves the whole answer set of a response, if nobody saved since `expected_revision` was
 /// read: `UPDATE … WHERE id = ? AND revision = ?`. A stale revision (a page submitted twice,
 /// or answered meanwhile on another phone) is `Error::Conflict` and changes nothing.
-pub async fn save_answers<C: ConnectionTrait, A: Serialize + ?Sized>(
+pub async fn save_answers<C: ConnectionTrait + TransactionTrait, A: Serialize + ?Sized>(
     db: &C,
     response_id: i32,
     expected_revision: i32,
@@ -350,6 +350,30 @@ pub async fn save_answers<C: ConnectionTrait, A: Serialize + ?Sized>(
             "answers must be an object keyed by question id".into(),
         ));
     }
+    // The answers and their indicator facts (`store::facts`) are written together.
+    let txn = db.begin().await?;
+    let result = write_answers(
+        &txn,
+        response_id,
+        expected_revision,
+        answers,
+        status,
+        channel,
+        now,
+    )
+    .await;
+    crate::store::finish(txn, result).await
+}
+
+async fn write_answers<C: ConnectionTrait>(
+    db: &C,
+    response_id: i32,
+    expected_revision: i32,
+    answers: serde_json::Value,
+    status: Status,
+    channel: Channel,
+    now: DateTime<Utc>,
+) -> Result<response::Model> {
     let current = get(db, response_id).await?;
     check_revision(&current, expected_revision)?;
     let current_status = status_of(&current)?;
@@ -361,7 +385,7 @@ pub async fn save_answers<C: ConnectionTrait, A: Serialize + ?Sized>(
         _ => current.completed_at,
     };
     let changed = response::Entity::update_many()
-        .col_expr(response::Column::Answers, Expr::value(answers))
+        .col_expr(response::Column::Answers, Expr::value(answers.clone()))
         .col_expr(response::Column::Status, Expr::value(status.as_str()))
         .col_expr(
             response::Column::Channels,
@@ -380,11 +404,13 @@ pub async fn save_answers<C: ConnectionTrait, A: Serialize + ?Sized>(
     if changed.rows_affected == 0 {
         return Err(stale(expected_revision));
     }
-    get(db, response_id).await
+    let saved = get(db, response_id).await?;
+    crate::store::facts::record(db, &saved, &answers).await?;
+    Ok(saved)
 }
 
 /// Marks a response complete without changing its answers (the engine has checked them).
-pub async fn complete<C: ConnectionTrait>(
+pub async fn complete<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     response_id: i32,
     expected_revision: i32,

@@ -2,6 +2,7 @@
 //! invitations (signed link tokens and short codes for the bot), and the responses export.
 pub mod code;
 pub mod export;
+pub mod import;
 pub mod invite;
 pub mod limit;
 pub mod links;

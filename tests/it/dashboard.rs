@@ -3,6 +3,8 @@
 //! list's actions and assistance plans.
 mod auth;
 mod outreach;
+mod indicator_pages;
+mod indicators;
 mod plans;
 mod rollup;
 mod scope;

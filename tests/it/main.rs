@@ -9,6 +9,8 @@ mod chat;
 mod dashboard;
 mod demo;
 mod form_weight;
+mod import_responses;
+mod indicators;
 mod questionnaires;
 mod remind;
 mod roster;

@@ -13,6 +13,7 @@ pub mod invitation;
 pub mod plan_follow_up;
 pub mod reminder;
 pub mod response;
+pub mod response_fact;
 pub mod staff;
 pub mod survey_version;
 pub mod wave;

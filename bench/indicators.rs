@@ -1,0 +1,276 @@
+//! Timing of the indicators: the pure computation on GRADUATES graduates with facts at four
+//! stages (in memory), then reading + computing from a database seeded with that many
+//! graduates and a response per graduate at each of the four stages. Run with
+//! `cargo bench --bench indicators --profile dev -- [GRADUATES] [DATABASE_URL] [DB_GRADUATES]`
+//! (defaults: 1000000 in memory; 100000 on a fresh SQLite file; a `postgres://` URL gets a
+//! fresh schema).
+use std::time::{Duration, Instant};
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use gradtrace::indicators::{By, Cohort, Destination, Facts, Person, Policy, PriceIndex, compute};
+use gradtrace::store::entities::{graduate, invitation, response};
+use gradtrace::store::indicators::{Selection, cohort};
+use gradtrace::survey::{Catalog, CityTier, Stage, YearMonth, Zone};
+use gradtrace::wave::{self as waves, NewWave, invite};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+
+const STAGES: [(Stage, &str); 4] = [
+    (Stage::Graduation, "graduation"),
+    (Stage::Year1, "year1"),
+    (Stage::Year3, "year3"),
+    (Stage::Year5, "year5"),
+];
+
+fn ms(d: Duration) -> String {
+    format!("{:.0} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn person(i: usize) -> Person {
+    Person {
+        graduate_id: i as i32 + 1,
+        degree_level: ["bachelor", "master", "doctor"][i % 3].into(),
+        department: format!("学院{}", i % 20),
+        major: format!("专业{}", i % 200),
+    }
+}
+
+fn facts(i: usize, stage: usize) -> Facts {
+    let d = Destination::ALL[(i * 7 + stage) % 7];
+    Facts {
+        destination: Some(d),
+        start: Some(YearMonth {
+            year: 2025,
+            month: 5 + (i % 8) as u32,
+        }),
+        employer_type: Some(["private", "state_owned", "foreign"][i % 3].into()),
+        industry: Some(["i", "j", "c"][i % 3].into()),
+        zone: Some([Zone::East, Zone::Central, Zone::West][i % 3]),
+        tier: Some([CityTier::First, CityTier::Other][i % 2]),
+        province: Some(["11", "44", "51"][i % 3].into()),
+        salary: Some(4000.0 + (i % 97) as f64 * 100.0 + stage as f64 * 1000.0),
+        major_match: Some([25.0, 50.0, 75.0, 100.0][i % 4]),
+        job_satisfaction: Some([50.0, 75.0, 100.0][i % 3]),
+        job_changes: Some((i % 3) as f64),
+        promoted: (stage >= 2).then_some(i % 2 == 0),
+        ..Facts::default()
+    }
+}
+
+async fn open_db(url: Option<&str>) -> (DatabaseConnection, Option<tempfile::TempDir>) {
+    match url {
+        Some(url) if url.starts_with("postgres") => {
+            let schema = format!("bench_{}", uuid::Uuid::new_v4().simple());
+            let admin = gradtrace::store::connect(url).await.expect("postgres");
+            admin
+                .execute_unprepared(&format!("CREATE SCHEMA {schema}"))
+                .await
+                .expect("schema");
+            let db = gradtrace::store::connect_in_schema(url, Some(&schema))
+                .await
+                .expect("postgres schema");
+            gradtrace::store::migrate(&db).await.expect("migrate");
+            println!("database: PostgreSQL, schema {schema} (drop it afterwards)");
+            (db, None)
+        }
+        _ => {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let url = format!("sqlite://{}", dir.path().join("bench.db").display());
+            let db = gradtrace::store::connect(&url).await.expect("sqlite");
+            gradtrace::store::migrate(&db).await.expect("migrate");
+            println!("database: SQLite file (WAL)");
+            (db, Some(dir))
+        }
+    }
+}
+
+fn answers(i: usize, stage: usize) -> serde_json::Value {
+    let d = Destination::ALL[(i * 7 + stage) % 7];
+    let mut a = serde_json::json!({"destination_type": {"choice": d.as_str()}});
+    if d.placed() {
+        let q = if stage == 0 {
+            "destination_date"
+        } else {
+            "status_date"
+        };
+        a[q] = serde_json::json!({"year_month": format!("2025-{:02}", 5 + i % 8)});
+    }
+    if d.working() {
+        a["industry"] = serde_json::json!({"choice": "i"});
+        a["work_region"] = serde_json::json!({"province": "44", "city": "4403", "county": false});
+        a["monthly_salary"] = serde_json::json!({"number": 4000 + (i % 97) * 100});
+        a["major_match"] = serde_json::json!({"rating": 1 + i % 5});
+        a["job_satisfaction"] = serde_json::json!({"rating": 1 + i % 5});
+    }
+    a
+}
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    let n: usize = args
+        .first()
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1_000_000);
+    let policy = Policy::default();
+    let prices = PriceIndex::shipped().expect("prices");
+
+    // 1. Pure computation, in memory.
+    let t = Instant::now();
+    let mut c = Cohort::new(2025, (0..n).map(person).collect());
+    for (s, (stage, _)) in STAGES.iter().enumerate() {
+        for i in 0..n {
+            c.add(i as i32 + 1, *stage, facts(i, s));
+        }
+    }
+    println!(
+        "in memory: {n} graduates × 4 stages of facts built in {} (setup)",
+        ms(t.elapsed())
+    );
+    for by in [By::School, By::Department, By::Major, By::DegreeLevel] {
+        let t = Instant::now();
+        let r = compute(&c, by, &[], &policy, &prices);
+        println!(
+            "compute all stages by {by:?}: {} groups in {}",
+            r.len(),
+            ms(t.elapsed())
+        );
+    }
+    let mut one = Cohort::new(2025, (0..n).filter(|i| i % 200 == 7).map(person).collect());
+    for (s, (stage, _)) in STAGES.iter().enumerate() {
+        for i in (0..n).filter(|i| i % 200 == 7) {
+            one.add(i as i32 + 1, *stage, facts(i, s));
+        }
+    }
+    let t = Instant::now();
+    compute(&one, By::Major, &[], &policy, &prices);
+    println!(
+        "compute one major ({} graduates): {}",
+        one.roster.len(),
+        ms(t.elapsed())
+    );
+    drop(c);
+
+    // 2. From the database.
+    let db_n: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(100_000);
+    let (db, _dir) = open_db(args.get(1).map(String::as_str)).await;
+    let catalog = Catalog::load(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("surveys")
+            .as_path(),
+    )
+    .expect("surveys");
+    let now = Utc.with_ymd_and_hms(2025, 7, 1, 2, 0, 0).unwrap();
+    let t = Instant::now();
+    let rows: Vec<graduate::ActiveModel> = (0..db_n)
+        .map(|i| {
+            let p = person(i);
+            graduate::ActiveModel {
+                student_id: Set(format!("2025{i:07}")),
+                name: Set(format!("学生{i}")),
+                degree_level: Set(p.degree_level),
+                department: Set(p.department),
+                major: Set(p.major),
+                class_name: Set(format!("班{}", i % 1000)),
+                graduation_date: Set(NaiveDate::from_ymd_opt(2025, 6, 30).unwrap()),
+                graduation_year: Set(2025),
+                attributes: Set(serde_json::json!({})),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+        })
+        .collect();
+    for chunk in rows.chunks(1000) {
+        graduate::Entity::insert_many(chunk.to_vec())
+            .exec(&db)
+            .await
+            .expect("graduates");
+    }
+    for (s, (_, survey)) in STAGES.iter().enumerate() {
+        let w = waves::create(
+            &db,
+            NewWave {
+                survey: catalog.survey(survey).expect("survey"),
+                cohort_year: 2025,
+                opens_at: now,
+                closes_at: None,
+                plan: Default::default(),
+            },
+            now,
+        )
+        .await
+        .expect("wave");
+        invite::invite(&db, w.id, now).await.expect("invite");
+        let invs: Vec<(i32, Option<i32>)> = invitation::Entity::find()
+            .filter(invitation::Column::WaveId.eq(w.id))
+            .all(&db)
+            .await
+            .expect("invitations")
+            .into_iter()
+            .map(|i| (i.id, i.graduate_id))
+            .collect();
+        let version = w.survey_version;
+        let rs: Vec<response::ActiveModel> = invs
+            .iter()
+            .map(|(id, g)| response::ActiveModel {
+                invitation_id: Set(*id),
+                survey_version: Set(version),
+                status: Set("complete".into()),
+                answers: Set(answers(g.unwrap_or(0) as usize, s)),
+                channels: Set("web".into()),
+                revision: Set(1),
+                updated_at: Set(now),
+                ..Default::default()
+            })
+            .collect();
+        for chunk in rs.chunks(1000) {
+            response::Entity::insert_many(chunk.to_vec())
+                .exec(&db)
+                .await
+                .expect("responses");
+        }
+    }
+    println!(
+        "database: {db_n} graduates × 4 stages seeded in {} (setup)",
+        ms(t.elapsed())
+    );
+    // Responses inserted directly have no facts yet: the one-off rebuild (as after an upgrade);
+    // the form, bot and import write facts as they save.
+    let t = Instant::now();
+    let n_facts = gradtrace::store::facts::rebuild(&db).await.expect("facts");
+    println!(
+        "database: fact table rebuilt from {n_facts} responses in {} (one-off)",
+        ms(t.elapsed())
+    );
+    let t = Instant::now();
+    let sel = Selection {
+        cohort: 2025,
+        ..Selection::default()
+    };
+    let c = cohort(&db, catalog.regions(), &sel).await.expect("load");
+    let loaded = t.elapsed();
+    let r = compute(&c, By::Major, &[], &policy, &prices);
+    println!(
+        "database: whole school read {} + computed by major ({} groups): {}",
+        ms(loaded),
+        r.len(),
+        ms(t.elapsed())
+    );
+    let t = Instant::now();
+    let sel = Selection {
+        cohort: 2025,
+        department: Some("学院7".into()),
+        major: Some("专业7".into()),
+        ..Selection::default()
+    };
+    let c = cohort(&db, catalog.regions(), &sel).await.expect("load");
+    compute(&c, By::Major, &[], &policy, &prices);
+    println!(
+        "database: one major's page ({} graduates) read + computed: {}",
+        c.roster.len(),
+        ms(t.elapsed())
+    );
+}

@@ -1,0 +1,339 @@
+//! The compact fact table (`response_fact`): one row per graduate response holding the typed
+//! facts the indicators need, so computing them never parses answer JSON. Written by
+//! `responses::save_answers` in the same transaction as the answers; `rebuild` recomputes the
+//! whole table (after an upgrade, or responses written some other way).
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
+
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult,
+    Iterable, JoinType, QueryFilter, QueryOrder, QueryResult, QuerySelect, RelationTrait, Set,
+};
+
+use crate::error::{Error, Result};
+use crate::indicators::{Destination, Extractor, Facts};
+use crate::store::entities::{invitation, response, response_fact, survey_version, wave};
+use crate::survey::{Answer, Answers, CityTier, Regions, Survey, YearMonth, Zone};
+
+/// Responses read per page by `rebuild`, and fact rows per insert statement (28 columns).
+const REBUILD_PAGE: u64 = 5000;
+const UPSERT_ROWS: usize = 250;
+
+/// Extractors by survey-version content hash (a stored version never changes).
+static EXTRACTORS: LazyLock<Mutex<HashMap<String, Arc<Extractor>>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
+
+async fn extractor<C: ConnectionTrait>(
+    db: &C,
+    survey_id: &str,
+    version: i32,
+) -> Result<Option<Arc<Extractor>>> {
+    let Some(hash) = survey_version::Entity::find()
+        .filter(survey_version::Column::SurveyId.eq(survey_id))
+        .filter(survey_version::Column::Version.eq(version))
+        .select_only()
+        .column(survey_version::Column::ContentHash)
+        .into_tuple::<String>()
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let key = format!("{survey_id}/{version}/{hash}");
+    if let Some(e) = EXTRACTORS.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        return Ok(Some(e));
+    }
+    let survey: Survey = crate::store::survey_versions::load(db, survey_id, version).await?;
+    let e = Arc::new(Extractor::new(&survey));
+    if let Ok(mut m) = EXTRACTORS.lock() {
+        m.insert(key, e.clone());
+    }
+    Ok(Some(e))
+}
+
+fn joined(v: &[String]) -> Option<String> {
+    (!v.is_empty()).then(|| v.join(","))
+}
+
+/// The fact row of a response's answers.
+pub fn row(
+    response_id: i32,
+    wave_id: i32,
+    graduate_id: i32,
+    ex: &Extractor,
+    answers: &Answers,
+) -> response_fact::ActiveModel {
+    let f = ex.facts(answers, &Regions::default());
+    let (city, county) = match ex.region(answers) {
+        Some(Answer::Region { city, county, .. }) => (city.clone(), Some(*county)),
+        _ => (None, None),
+    };
+    response_fact::ActiveModel {
+        response_id: Set(response_id),
+        wave_id: Set(wave_id),
+        graduate_id: Set(graduate_id),
+        destination: Set(f.destination.map(|d| d as i16)),
+        start_month: Set(f.start.map(|s| s.year * 12 + s.month as i32 - 1)),
+        employer_type: Set(f.employer_type),
+        industry: Set(f.industry),
+        province: Set(f.province),
+        city: Set(city),
+        county: Set(county),
+        salary: Set(f.salary),
+        major_match: Set(f.major_match),
+        interest_match: Set(f.interest_match),
+        job_satisfaction: Set(f.job_satisfaction),
+        job_changes: Set(f.job_changes),
+        leave_reasons: Set(joined(&f.leave_reasons)),
+        industry_changed: Set(f.industry_changed),
+        promoted: Set(f.promoted),
+        years_to_promotion: Set(f.years_to_promotion),
+        management_role: Set(f.management_role),
+        further_degree: Set(f.further_degree),
+        certificates: Set(f.certificates),
+        training: Set(f.training),
+        startup_active: Set(f.startup_active),
+        startup_funding: Set(f.startup_funding),
+        patents: Set(f.patents),
+        improvement_proposals: Set(f.improvement_proposals),
+        slow_causes: Set(joined(&f.slow_causes)),
+    }
+}
+
+fn split(s: Option<String>) -> Vec<String> {
+    s.map(|s| s.split(',').map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+/// The columns `FactRow` reads, in order.
+pub const READ_COLUMNS: [response_fact::Column; 27] = {
+    use response_fact::Column as C;
+    [
+        C::GraduateId,
+        C::Destination,
+        C::StartMonth,
+        C::EmployerType,
+        C::Industry,
+        C::Province,
+        C::City,
+        C::County,
+        C::Salary,
+        C::MajorMatch,
+        C::InterestMatch,
+        C::JobSatisfaction,
+        C::JobChanges,
+        C::LeaveReasons,
+        C::IndustryChanged,
+        C::Promoted,
+        C::YearsToPromotion,
+        C::ManagementRole,
+        C::FurtherDegree,
+        C::Certificates,
+        C::Training,
+        C::StartupActive,
+        C::StartupFunding,
+        C::Patents,
+        C::ImprovementProposals,
+        C::SlowCauses,
+        C::WaveId,
+    ]
+};
+
+/// One stored fact row as read (by column position, no name lookups): the graduate, their
+/// facts without zone and tier, and the raw region to classify.
+pub struct FactRow {
+    pub graduate_id: i32,
+    pub facts: Facts,
+    pub city: Option<String>,
+    pub county: Option<bool>,
+}
+
+impl FromQueryResult for FactRow {
+    fn from_query_result(r: &QueryResult, _pre: &str) -> std::result::Result<FactRow, DbErr> {
+        let destination: Option<i16> = r.try_get_by_index(1)?;
+        let start: Option<i32> = r.try_get_by_index(2)?;
+        Ok(FactRow {
+            graduate_id: r.try_get_by_index(0)?,
+            city: r.try_get_by_index(6)?,
+            county: r.try_get_by_index(7)?,
+            facts: Facts {
+                destination: destination
+                    .and_then(|d| Destination::ALL.get(usize::try_from(d).ok()?).copied()),
+                start: start
+                    .and_then(|s| YearMonth::new(s.div_euclid(12), s.rem_euclid(12) as u32 + 1)),
+                employer_type: r.try_get_by_index(3)?,
+                industry: r.try_get_by_index(4)?,
+                zone: None,
+                tier: None,
+                province: r.try_get_by_index(5)?,
+                salary: r.try_get_by_index(8)?,
+                major_match: r.try_get_by_index(9)?,
+                interest_match: r.try_get_by_index(10)?,
+                job_satisfaction: r.try_get_by_index(11)?,
+                job_changes: r.try_get_by_index(12)?,
+                leave_reasons: split(r.try_get_by_index(13)?),
+                industry_changed: r.try_get_by_index(14)?,
+                promoted: r.try_get_by_index(15)?,
+                years_to_promotion: r.try_get_by_index(16)?,
+                management_role: r.try_get_by_index(17)?,
+                further_degree: r.try_get_by_index(18)?,
+                certificates: r.try_get_by_index(19)?,
+                training: r.try_get_by_index(20)?,
+                startup_active: r.try_get_by_index(21)?,
+                startup_funding: r.try_get_by_index(22)?,
+                patents: r.try_get_by_index(23)?,
+                improvement_proposals: r.try_get_by_index(24)?,
+                slow_causes: split(r.try_get_by_index(25)?),
+            },
+        })
+    }
+}
+
+/// Zone and city tier of stored regions, each distinct region classified once.
+#[derive(Default)]
+pub struct RegionClasses {
+    seen: HashMap<(String, Option<String>, bool), Option<(Zone, CityTier)>>,
+}
+
+impl RegionClasses {
+    /// `row`'s facts with zone and city tier filled in from `regions`.
+    pub fn facts(&mut self, row: FactRow, regions: &Regions) -> Facts {
+        let mut f = row.facts;
+        if let Some(p) = &f.province {
+            let key = (p.clone(), row.city, row.county.unwrap_or(false));
+            let class = match self.seen.get(&key) {
+                Some(c) => *c,
+                None => {
+                    let c = regions.class(&Answer::Region {
+                        province: key.0.clone(),
+                        city: key.1.clone(),
+                        county: key.2,
+                    });
+                    self.seen.insert(key, c);
+                    c
+                }
+            };
+            f.zone = class.map(|c| c.0);
+            f.tier = class.map(|c| c.1);
+        }
+        f
+    }
+}
+
+async fn upsert<C: ConnectionTrait>(db: &C, rows: Vec<response_fact::ActiveModel>) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let update: Vec<response_fact::Column> = response_fact::Column::iter()
+        .filter(|c| !matches!(c, response_fact::Column::ResponseId))
+        .collect();
+    response_fact::Entity::insert_many(rows)
+        .on_conflict(
+            OnConflict::column(response_fact::Column::ResponseId)
+                .update_columns(update)
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// Records the facts of response `r` with `answers` (called by `save_answers`, in its
+/// transaction). Employer responses have no fact row.
+pub async fn record<C: ConnectionTrait>(
+    db: &C,
+    r: &response::Model,
+    answers: &serde_json::Value,
+) -> Result<()> {
+    let inv = invitation::Entity::find_by_id(r.invitation_id)
+        .select_only()
+        .column(invitation::Column::GraduateId)
+        .column(invitation::Column::WaveId)
+        .into_tuple::<(Option<i32>, i32)>()
+        .one(db)
+        .await?;
+    let Some((Some(graduate_id), wave_id)) = inv else {
+        return Ok(());
+    };
+    let Some(survey_id) = wave::Entity::find_by_id(wave_id)
+        .select_only()
+        .column(wave::Column::SurveyId)
+        .into_tuple::<String>()
+        .one(db)
+        .await?
+    else {
+        return Ok(());
+    };
+    let Some(ex) = extractor(db, &survey_id, r.survey_version).await? else {
+        tracing::warn!(
+            response_id = r.id,
+            "survey version not stored; no facts recorded"
+        );
+        return Ok(());
+    };
+    let answers: Answers = serde_json::from_value(answers.clone())
+        .map_err(|e| Error::Invalid(format!("answers cannot be read back: {e}")))?;
+    upsert(db, vec![row(r.id, wave_id, graduate_id, &ex, &answers)]).await
+}
+
+/// Recomputes the fact rows of every graduate response with answers; returns how many.
+pub async fn rebuild(db: &DatabaseConnection) -> Result<u64> {
+    let waves = wave::Entity::find().all(db).await?;
+    let mut written = 0;
+    for w in waves {
+        let mut batch = Vec::new();
+        let mut versions: HashMap<i32, Option<Arc<Extractor>>> = HashMap::new();
+        let mut after = 0;
+        loop {
+            // Pages by id: a million answer documents are never held at once, and no stream
+            // holds a connection while the batch is written.
+            let rows: Vec<(i32, i32, serde_json::Value, Option<i32>)> = response::Entity::find()
+                .select_only()
+                .columns([
+                    response::Column::Id,
+                    response::Column::SurveyVersion,
+                    response::Column::Answers,
+                ])
+                .column(invitation::Column::GraduateId)
+                .join(JoinType::InnerJoin, response::Relation::Invitation.def())
+                .filter(invitation::Column::WaveId.eq(w.id))
+                .filter(invitation::Column::GraduateId.is_not_null())
+                .filter(response::Column::Status.is_in(["partial", "complete"]))
+                .filter(response::Column::Id.gt(after))
+                .order_by_asc(response::Column::Id)
+                .limit(REBUILD_PAGE)
+                .into_tuple()
+                .all(db)
+                .await?;
+            let Some(last) = rows.last() else {
+                break;
+            };
+            after = last.0;
+            for (id, version, json, graduate_id) in rows {
+                let Some(graduate_id) = graduate_id else {
+                    continue;
+                };
+                if !versions.contains_key(&version) {
+                    let e = extractor(db, &w.survey_id, version).await?;
+                    versions.insert(version, e);
+                }
+                let Some(Some(ex)) = versions.get(&version) else {
+                    continue;
+                };
+                let Ok(answers) = serde_json::from_value::<Answers>(json) else {
+                    tracing::warn!(response_id = id, "stored answers unreadable; no facts");
+                    continue;
+                };
+                batch.push(row(id, w.id, graduate_id, ex, &answers));
+                if batch.len() >= UPSERT_ROWS {
+                    written += batch.len() as u64;
+                    upsert(db, std::mem::take(&mut batch)).await?;
+                }
+            }
+        }
+        written += batch.len() as u64;
+        upsert(db, batch).await?;
+    }
+    Ok(written)
+}

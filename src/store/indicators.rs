@@ -1,0 +1,306 @@
+//! Reading what the indicators need: a cohort's roster (optionally one department or major)
+//! and the facts of its responses from the compact fact table (`store::facts`, read by column
+//! position and streamed wave by wave, no answer JSON parsed); and an employer survey year's
+//! facts from their answers. Answers count as they are stored now, including corrections saved
+//! after the wave closed.
+use std::collections::HashMap;
+
+use futures::TryStreamExt;
+use sea_orm::sea_query::Query;
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, JoinType, PaginatorTrait, QueryFilter,
+    QuerySelect, RelationTrait,
+};
+
+use crate::error::Result;
+use crate::indicators::{Cohort, EmployerFacts, Extractor, Person};
+use crate::store::entities::{graduate, invitation, response, response_fact, survey_version, wave};
+use crate::store::{facts, survey_versions};
+use crate::survey::{Answers, Regions, Stage};
+
+/// Statuses whose answers count: some answers saved.
+const ANSWERED: [&str; 2] = ["partial", "complete"];
+
+/// Which graduates of which cohort, at which stages (all graduate stages when empty).
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub cohort: i32,
+    pub stages: Vec<Stage>,
+    pub department: Option<String>,
+    pub major: Option<String>,
+}
+
+fn graduates(sel: &Selection) -> sea_orm::Select<graduate::Entity> {
+    let mut q = graduate::Entity::find().filter(graduate::Column::GraduationYear.eq(sel.cohort));
+    if let Some(d) = &sel.department {
+        q = q.filter(graduate::Column::Department.eq(d.as_str()));
+    }
+    if let Some(m) = &sel.major {
+        q = q.filter(graduate::Column::Major.eq(m.as_str()));
+    }
+    q
+}
+
+/// Extractors of every stored version of `survey_id`, loaded before a stream starts (the
+/// stream holds a connection; the snapshots are not read while it runs).
+struct Extractors(HashMap<i32, Extractor>);
+
+impl Extractors {
+    async fn load(db: &DatabaseConnection, survey_id: &str) -> Result<Extractors> {
+        let versions = survey_version::Entity::find()
+            .filter(survey_version::Column::SurveyId.eq(survey_id))
+            .select_only()
+            .column(survey_version::Column::Version)
+            .into_tuple::<i32>()
+            .all(db)
+            .await?;
+        let mut by_version = HashMap::new();
+        for v in versions {
+            let survey = survey_versions::load(db, survey_id, v).await?;
+            by_version.insert(v, Extractor::new(&survey));
+        }
+        Ok(Extractors(by_version))
+    }
+
+    fn get(&self, response_id: i32, version: i32) -> Option<&Extractor> {
+        let e = self.0.get(&version);
+        if e.is_none() {
+            tracing::warn!(
+                response_id,
+                version,
+                "survey version not stored; response left out of the indicators"
+            );
+        }
+        e
+    }
+}
+
+fn parse_answers(response_id: i32, json: serde_json::Value) -> Option<Answers> {
+    match serde_json::from_value(json) {
+        Ok(a) => Some(a),
+        Err(e) => {
+            tracing::warn!(response_id, error = %e, "stored answers unreadable; left out of the indicators");
+            None
+        }
+    }
+}
+
+/// The selected graduates and the facts of their responses.
+pub async fn cohort(db: &DatabaseConnection, regions: &Regions, sel: &Selection) -> Result<Cohort> {
+    let roster: Vec<Person> = graduates(sel)
+        .select_only()
+        .columns([
+            graduate::Column::Id,
+            graduate::Column::DegreeLevel,
+            graduate::Column::Department,
+            graduate::Column::Major,
+        ])
+        .into_tuple::<(i32, String, String, String)>()
+        .stream(db)
+        .await?
+        .map_ok(|(graduate_id, degree_level, department, major)| Person {
+            graduate_id,
+            degree_level,
+            department,
+            major,
+        })
+        .try_collect()
+        .await?;
+    let mut cohort = Cohort::new(sel.cohort, roster);
+    let stages: Vec<&str> = if sel.stages.is_empty() {
+        crate::indicators::compute::GRADUATE_STAGES
+            .iter()
+            .map(|s| s.as_str())
+            .collect()
+    } else {
+        sel.stages.iter().map(|s| s.as_str()).collect()
+    };
+    let waves = wave::Entity::find()
+        .filter(wave::Column::CohortYear.eq(sel.cohort))
+        .filter(wave::Column::Stage.is_in(stages))
+        .all(db)
+        .await?;
+    let filtered = sel.department.is_some() || sel.major.is_some();
+    let mut classes = facts::RegionClasses::default();
+    for w in waves {
+        let Ok(stage) = w.stage.parse::<Stage>() else {
+            continue;
+        };
+        // Facts from the compact table (`store::facts`): no answer JSON is parsed here.
+        let mut q = response_fact::Entity::find()
+            .join(
+                JoinType::InnerJoin,
+                response_fact::Entity::belongs_to(response::Entity)
+                    .from(response_fact::Column::ResponseId)
+                    .to(response::Column::Id)
+                    .into(),
+            )
+            .filter(response_fact::Column::WaveId.eq(w.id))
+            .filter(response::Column::Status.is_in(ANSWERED));
+        if filtered {
+            let mut sub = Query::select();
+            sub.column(graduate::Column::Id).from(graduate::Entity);
+            sub.and_where(graduate::Column::GraduationYear.eq(sel.cohort));
+            if let Some(d) = &sel.department {
+                sub.and_where(graduate::Column::Department.eq(d.as_str()));
+            }
+            if let Some(m) = &sel.major {
+                sub.and_where(graduate::Column::Major.eq(m.as_str()));
+            }
+            q = q.filter(response_fact::Column::GraduateId.in_subquery(sub.to_owned()));
+        }
+        let mut rows = q
+            .select_only()
+            .columns(facts::READ_COLUMNS)
+            .into_model::<facts::FactRow>()
+            .stream(db)
+            .await?;
+        while let Some(row) = rows.try_next().await? {
+            let graduate_id = row.graduate_id;
+            cohort.add(graduate_id, stage, classes.facts(row, regions));
+        }
+    }
+    Ok(cohort)
+}
+
+/// Employers invited in survey year `year`, and the facts of those who answered.
+pub async fn employers(db: &DatabaseConnection, year: i32) -> Result<(u64, Vec<EmployerFacts>)> {
+    let waves = wave::Entity::find()
+        .filter(wave::Column::CohortYear.eq(year))
+        .filter(wave::Column::Stage.eq(Stage::Employer.as_str()))
+        .all(db)
+        .await?;
+    let mut invited = 0;
+    let mut out = Vec::new();
+    for w in waves {
+        invited += invitation::Entity::find()
+            .filter(invitation::Column::WaveId.eq(w.id))
+            .filter(invitation::Column::EmployerId.is_not_null())
+            .count(db)
+            .await?;
+        let extractors = Extractors::load(db, &w.survey_id).await?;
+        let mut rows = response::Entity::find()
+            .select_only()
+            .columns([
+                response::Column::Id,
+                response::Column::SurveyVersion,
+                response::Column::Answers,
+            ])
+            .join(JoinType::InnerJoin, response::Relation::Invitation.def())
+            .filter(invitation::Column::WaveId.eq(w.id))
+            .filter(invitation::Column::EmployerId.is_not_null())
+            .filter(response::Column::Status.is_in(ANSWERED))
+            .into_tuple::<(i32, i32, serde_json::Value)>()
+            .stream(db)
+            .await?;
+        while let Some((id, version, json)) = rows.try_next().await? {
+            if let (Some(ex), Some(answers)) =
+                (extractors.get(id, version), parse_answers(id, json))
+            {
+                out.push(ex.employer_facts(&answers));
+            }
+        }
+    }
+    Ok((invited, out))
+}
+
+/// Everything the CLI, the pages and the API show for one cohort.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Output {
+    pub cohort: i32,
+    pub by: crate::indicators::By,
+    pub policy: crate::indicators::Policy,
+    pub groups: Vec<crate::indicators::GroupReport>,
+    /// School-wide employer evaluation of survey year `cohort` (absent for a department/major
+    /// selection).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub employer: Option<crate::indicators::EmployerReport>,
+    /// Major warnings raised by this cohort and the ones before it.
+    pub warnings: Vec<crate::indicators::Warning>,
+}
+
+/// Scores of every major of `cohort` (graduation stage).
+pub async fn major_scores(
+    db: &DatabaseConnection,
+    regions: &Regions,
+    cohort: i32,
+    policy: &crate::indicators::Policy,
+    prices: &crate::indicators::PriceIndex,
+    rule: &crate::indicators::Rule,
+) -> Result<Vec<crate::indicators::MajorScore>> {
+    let sel = Selection {
+        cohort,
+        stages: vec![Stage::Graduation],
+        ..Selection::default()
+    };
+    let c = self::cohort(db, regions, &sel).await?;
+    let reports = crate::indicators::compute(
+        &c,
+        crate::indicators::By::Major,
+        &[Stage::Graduation],
+        policy,
+        prices,
+    );
+    Ok(crate::indicators::warning::scores(&reports, rule))
+}
+
+/// The indicators of `sel` grouped `by`, with the employer report and major warnings.
+pub async fn build(
+    db: &DatabaseConnection,
+    regions: &Regions,
+    cfg: &crate::indicators::config::IndicatorConfig,
+    sel: &Selection,
+    by: crate::indicators::By,
+) -> Result<Output> {
+    use crate::indicators::{compute, employer_report, warning};
+    let policy = cfg.policy();
+    let rule = cfg.rule();
+    let prices = crate::indicators::PriceIndex::load(cfg.price_index.as_deref())?;
+    let c = cohort(db, regions, sel).await?;
+    let groups = compute(&c, by, &sel.stages, &policy, &prices);
+    let whole_school = sel.department.is_none() && sel.major.is_none();
+    let employer = if whole_school {
+        let (invited, facts) = employers(db, sel.cohort).await?;
+        let school = compute(
+            &c,
+            crate::indicators::By::School,
+            &[Stage::Graduation],
+            &policy,
+            &prices,
+        );
+        let mm = school
+            .first()
+            .and_then(|g| g.stages.first())
+            .map(|s| s.major_match.clone())
+            .unwrap_or_else(|| policy.stat(None, 0));
+        (invited > 0 || !facts.is_empty())
+            .then(|| employer_report(sel.cohort, invited, &facts, &mm, &policy))
+    } else {
+        None
+    };
+    let mut scores = std::collections::BTreeMap::new();
+    for y in (0..rule.cohorts as i32).map(|i| sel.cohort - i) {
+        scores.insert(
+            y,
+            major_scores(db, regions, y, &policy, &prices, &rule).await?,
+        );
+    }
+    let mut warnings = warning::warnings(&scores, sel.cohort, &rule);
+    warnings.retain(|w| {
+        sel.department
+            .as_ref()
+            .is_none_or(|d| w.major.department.as_ref() == Some(d))
+            && sel
+                .major
+                .as_ref()
+                .is_none_or(|m| w.major.major.as_ref() == Some(m))
+    });
+    Ok(Output {
+        cohort: sel.cohort,
+        by,
+        policy,
+        groups,
+        employer,
+        warnings,
+    })
+}
