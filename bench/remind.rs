@@ -33,6 +33,10 @@ fn arg(name: &str) -> Option<String> {
         .and_then(|i| args.get(i + 1).cloned())
 }
 
+fn flag(name: &str) -> bool {
+    std::env::args().any(|a| a == name)
+}
+
 fn num(name: &str, default: usize) -> usize {
     arg(name).and_then(|v| v.parse().ok()).unwrap_or(default)
 }
@@ -132,7 +136,7 @@ impl Bench {
         )
     }
 
-    async fn cleanup(self) {
+    async fn clear_redis(&self) {
         let mut conn = self.redis.clone();
         let keys: Vec<String> = redis::cmd("KEYS")
             .arg(format!("{}:*", self.prefix))
@@ -142,6 +146,10 @@ impl Bench {
         if !keys.is_empty() {
             let _: Result<i64, _> = redis::cmd("DEL").arg(&keys).query_async(&mut conn).await;
         }
+    }
+
+    async fn cleanup(self) {
+        self.clear_redis().await;
         self.db.close().await.ok();
         if let Ok(admin) = gradtrace::store::connect(&self.admin_url).await {
             admin
@@ -152,7 +160,7 @@ impl Bench {
     }
 }
 
-async fn schedule(n: usize) {
+async fn schedule(n: usize, compare: bool) {
     let bench = Bench::new().await;
     let opens = Utc::now() + Duration::days(1);
     let plan = ReminderPlan::default();
@@ -162,11 +170,41 @@ async fn schedule(n: usize) {
         "setup: {n} graduates and invitations in {:.1} s (not measured)",
         t.elapsed().as_secs_f64()
     );
+    if compare {
+        // The schema as it was before migration m20261127_210000: a foreign key from reminder
+        // to invitation, checked by a per-row trigger on insert.
+        bench
+            .db
+            .execute_unprepared(
+                "ALTER TABLE reminder ADD CONSTRAINT bench_reminder_fk FOREIGN KEY (invitation_id) \
+                 REFERENCES invitation (id) ON DELETE CASCADE",
+            )
+            .await
+            .expect("add foreign key");
+        schedule_once(&bench, &w, n, "with the foreign key (before)").await;
+        bench
+            .db
+            .execute_unprepared(
+                "ALTER TABLE reminder DROP CONSTRAINT bench_reminder_fk; TRUNCATE reminder CASCADE",
+            )
+            .await
+            .expect("drop foreign key");
+        bench.clear_redis().await;
+    }
+    schedule_once(&bench, &w, n, "delete trigger (now)").await;
+    bench.cleanup().await;
+}
+
+async fn schedule_once(
+    bench: &Bench,
+    w: &gradtrace::store::entities::wave::Model,
+    n: usize,
+    label: &str,
+) {
     let clock: Arc<dyn Clock> = Arc::new(ManualClock::at(Utc::now()));
     let scheduler = bench.scheduler(clock.clone(), Settings::default());
-
     let start = Instant::now();
-    let planned = gradtrace::remind::plan::plan_wave(&bench.db, &w, clock.now())
+    let planned = gradtrace::remind::plan::plan_wave(&bench.db, w, clock.now())
         .await
         .expect("plan");
     let planned_at = start.elapsed();
@@ -176,14 +214,13 @@ async fn schedule(n: usize) {
     assert_eq!(planned.created, n);
     assert_eq!(stats.due as usize, n);
     println!(
-        "schedule {n} invitations: {:.2} s total — database plan {:.2} s, Redis ZADD {:.2} s ({:.0} invitations/s); Redis holds {} due",
+        "schedule {n} invitations, {label}: {:.2} s total — database plan {:.2} s, Redis ZADD {:.2} s ({:.0} invitations/s); Redis holds {} due",
         total.as_secs_f64(),
         planned_at.as_secs_f64(),
         (total - planned_at).as_secs_f64(),
         n as f64 / total.as_secs_f64(),
         stats.due
     );
-    bench.cleanup().await;
 }
 
 async fn deliver(n: usize, workers: usize, in_flight: usize, pool_size: u32, batch: usize) {
@@ -260,7 +297,7 @@ fn main() {
         .expect("runtime");
     rt.block_on(async {
         if only.as_deref() != Some("deliver") {
-            schedule(num("--invitations", 1_000_000)).await;
+            schedule(num("--invitations", 1_000_000), flag("--compare")).await;
         }
         if only.as_deref() != Some("schedule") {
             deliver(

@@ -44,12 +44,20 @@ pub async fn services(config: Config, clock: Arc<dyn Clock>) -> Result<Services>
         use sha2::{Digest, Sha256};
         Sha256::digest(format!("gradtrace-csrf:{secret}").as_bytes()).to_vec()
     };
+    let scheduler = crate::remind::Scheduler::connect(
+        config.redis_url.as_deref(),
+        &config.remind,
+        db.clone(),
+        clock.clone(),
+    )
+    .await?;
     let bot = Arc::new(crate::bot::service::BotService::from_config(
         &config.bot,
         &catalog,
         clock.clone(),
     )?);
     Ok(Services {
+        scheduler,
         bot,
         db,
         catalog,

@@ -29,9 +29,11 @@
     if (c.answered !== undefined) return (v.length > 0) === c.answered;
     if (c["in"]) return v.some(function (x) { return c["in"].indexOf(x) >= 0; });
     if (c.not_in) return v.length > 0 && !v.some(function (x) { return c.not_in.indexOf(x) >= 0; });
+    // A range: either bound may be absent (null), as on the server.
     var n = parseFloat(v[0]);
-    if (c.min !== undefined) return !isNaN(n) && n >= c.min;
-    if (c.max !== undefined) return !isNaN(n) && n <= c.max;
+    if (c.min != null || c.max != null) {
+      return !isNaN(n) && (c.min == null || n >= c.min) && (c.max == null || n <= c.max);
+    }
     return true;
   }
   function refresh() {

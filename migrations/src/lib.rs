@@ -5,6 +5,10 @@ pub use sea_orm_migration::prelude::*;
 mod m20261127_000001_core;
 mod m20261127_100000_dashboard;
 mod m20261127_200000_reminders;
+mod m20261127_210000_reminder_fk;
+mod m20261127_300000_rate_rollup;
+
+pub use m20261127_300000_rate_rollup::rebuild_statements as rate_rollup_rebuild;
 mod m20261127_400000_chat;
 
 pub struct Migrator;
@@ -16,6 +20,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000001_core::Migration),
             Box::new(m20261127_100000_dashboard::Migration),
             Box::new(m20261127_200000_reminders::Migration),
+            Box::new(m20261127_210000_reminder_fk::Migration),
+            Box::new(m20261127_300000_rate_rollup::Migration),
             Box::new(m20261127_400000_chat::Migration),
         ]
     }

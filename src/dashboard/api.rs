@@ -14,7 +14,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
 
 use super::auth::{self, SignInError, StaffKeys, TokenKind};
-use super::chase::{self, ChaseFilter, ChasePage, ChaseStatus, Reach, Sort};
+use super::chase::{self, ChaseFilter, ChasePage, ChaseStatus, ContactKind, Reach, Sort};
+use super::outreach::{self, DeadLetterRow, Outreach, Queued};
 use super::plans::{self, PlanCard, PlanRow};
 use super::rates::{self, WaveRates, WaveSummary};
 use super::scope::Viewer;
@@ -29,6 +30,13 @@ pub fn routes() -> Router<AppState> {
         .route("/api/waves/{id}/chase", get(chase_list))
         .route("/api/plans", get(plan_list))
         .route("/api/plans/{id}", get(plan))
+        .route("/api/waves/{id}/chase.csv", get(chase_csv))
+        .route("/api/waves/{id}/dead-letters", get(dead_letters))
+        .route("/api/invitations/{id}", get(invitee))
+        .route("/api/invitations/{id}/reminders", get(reminders))
+        .route("/api/invitations/{id}/remind", post(remind_now))
+        .route("/api/invitations/{id}/contact", post(record_contact))
+        .route("/api/invitations/{id}/link", get(personal_link))
         .route("/api/openapi.json", get(openapi))
 }
 
@@ -73,6 +81,7 @@ fn error_response(err: Error) -> Response {
         Error::Forbidden => fail(StatusCode::FORBIDDEN, "outside your scope"),
         Error::NotFound(what) => fail(StatusCode::NOT_FOUND, &format!("not found: {what}")),
         Error::Invalid(reason) => fail(StatusCode::BAD_REQUEST, &reason),
+        Error::Conflict(reason) => fail(StatusCode::CONFLICT, &reason),
         other => {
             tracing::error!(error = %other, "api request failed");
             fail(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
@@ -192,6 +201,37 @@ async fn wave_rates(
     json(rates::wave_rates(&state.db, &v, id, state.clock.now()).await)
 }
 
+/// The chase list's filters, offset and limit from the query string.
+#[allow(clippy::result_large_err)]
+fn chase_query(q: &BTreeMap<String, String>) -> Result<(ChaseFilter, u64, u64), Response> {
+    let bad = |what: &str| error_response(Error::Invalid(format!("unknown {what}")));
+    let get = |k: &str| q.get(k).map(|s| s.trim()).filter(|s| !s.is_empty());
+    let status = match get("status").map(ChaseStatus::parse) {
+        Some(None) => return Err(bad("status")),
+        s => s.flatten(),
+    };
+    let reach = match get("reach").map(Reach::parse) {
+        Some(None) => return Err(bad("reach")),
+        r => r.flatten(),
+    };
+    let sort = match get("sort").map(Sort::parse) {
+        Some(None) => return Err(bad("sort")),
+        s => s.flatten().unwrap_or_default(),
+    };
+    let number = |k: &str, default: u64| get(k).map(|n| n.parse::<u64>()).unwrap_or(Ok(default));
+    let (Ok(offset), Ok(limit)) = (number("offset", 0), number("limit", 100)) else {
+        return Err(bad("offset or limit"));
+    };
+    let filter = ChaseFilter {
+        status,
+        class_name: get("class").map(str::to_string),
+        reach,
+        include_unreachable: get("include_unreachable") == Some("true"),
+        sort,
+    };
+    Ok((filter, offset, limit))
+}
+
 /// Filters of the chase list.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -227,30 +267,9 @@ async fn chase_list(
     headers: HeaderMap,
 ) -> Response {
     let v = viewer!(state, headers);
-    let bad = |what: &str| error_response(Error::Invalid(format!("unknown {what}")));
-    let get = |k: &str| q.get(k).map(|s| s.trim()).filter(|s| !s.is_empty());
-    let status = match get("status").map(ChaseStatus::parse) {
-        Some(None) => return bad("status"),
-        s => s.flatten(),
-    };
-    let reach = match get("reach").map(Reach::parse) {
-        Some(None) => return bad("reach"),
-        r => r.flatten(),
-    };
-    let sort = match get("sort").map(Sort::parse) {
-        Some(None) => return bad("sort"),
-        s => s.flatten().unwrap_or_default(),
-    };
-    let number = |k: &str, default: u64| get(k).map(|n| n.parse::<u64>()).unwrap_or(Ok(default));
-    let (Ok(offset), Ok(limit)) = (number("offset", 0), number("limit", 100)) else {
-        return bad("offset or limit");
-    };
-    let filter = ChaseFilter {
-        status,
-        class_name: get("class").map(str::to_string),
-        reach,
-        include_unreachable: get("include_unreachable") == Some("true"),
-        sort,
+    let (filter, offset, limit) = match chase_query(&q) {
+        Ok(f) => f,
+        Err(resp) => return resp,
     };
     json(chase::chase_list(&state.db, &v, id, &filter, offset, limit).await)
 }
@@ -288,6 +307,244 @@ async fn plan(State(state): State<AppState>, Path(id): Path<i32>, headers: Heade
     json(plans::card(&state.db, &v, id, state.clock.today()).await)
 }
 
+/// The whole chase list as CSV (UTF-8 with BOM), with contact details, in this account's
+/// scope; audited like the dashboard's export.
+#[utoipa::path(
+    get,
+    path = "/api/waves/{id}/chase.csv",
+    params(("id" = i32, Path, description = "Wave id"), ChaseQuery),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 403, body = ApiError)),
+    security(("bearer" = [])),
+    tag = "chase"
+)]
+async fn chase_csv(
+    State(state): State<AppState>,
+    Path(id): Path<i32>,
+    Query(q): Query<BTreeMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    let v = viewer!(state, headers);
+    let (filter, _, _) = match chase_query(&q) {
+        Ok(f) => f,
+        Err(resp) => return resp,
+    };
+    match chase::export_csv(&state.db, &v, id, &filter, state.clock.now()).await {
+        Ok(bytes) => ([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], bytes).into_response(),
+        Err(e) => error_response(e),
+    }
+}
+
+/// Reminders of a wave that failed on every attempt, for people in this account's scope.
+#[utoipa::path(
+    get,
+    path = "/api/waves/{id}/dead-letters",
+    params(("id" = i32, Path, description = "Wave id")),
+    responses((status = 200, body = [DeadLetterRow]), (status = 401, body = ApiError), (status = 403, body = ApiError)),
+    security(("bearer" = [])),
+    tag = "chase"
+)]
+async fn dead_letters(
+    State(state): State<AppState>,
+    Path(id): Path<i32>,
+    headers: HeaderMap,
+) -> Response {
+    let v = viewer!(state, headers);
+    json(outreach::dead_letters(&state.db, &v, id).await)
+}
+
+/// One contact note on an invitee's card.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NoteOut {
+    /// `phoned`, `unreachable`, `wrong_number`, `details_updated`, `reminded`.
+    pub kind: String,
+    pub note: Option<String>,
+    pub by: String,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+/// An invitee as a liaison sees them (never their answers).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InviteeCard {
+    pub invitation_id: i32,
+    pub wave_id: i32,
+    pub name: String,
+    /// Student id or USCC.
+    pub key: String,
+    /// Class, major, department (graduates) or type, industry (employers).
+    pub details: Vec<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub has_wechat: bool,
+    pub status: ChaseStatus,
+    /// `complete` or `opted_out` when there is nothing to chase.
+    pub done: Option<String>,
+    pub contact_state: Option<String>,
+    pub notes: Vec<NoteOut>,
+}
+
+/// An invitee in this account's scope; unknown ids and ids outside the scope both give 403.
+#[utoipa::path(
+    get,
+    path = "/api/invitations/{id}",
+    params(("id" = i32, Path, description = "Invitation id")),
+    responses((status = 200, body = InviteeCard), (status = 401, body = ApiError), (status = 403, body = ApiError)),
+    security(("bearer" = [])),
+    tag = "chase"
+)]
+async fn invitee(
+    State(state): State<AppState>,
+    Path(id): Path<i32>,
+    headers: HeaderMap,
+) -> Response {
+    let v = viewer!(state, headers);
+    json(chase::invitee(&state.db, &v, id).await.map(|c| {
+        InviteeCard {
+            invitation_id: c.invitation.id,
+            wave_id: c.wave.id,
+            name: c.name,
+            key: c.key,
+            details: c.details,
+            email: c.email,
+            phone: c.phone,
+            has_wechat: c.has_wechat,
+            status: c.status,
+            done: c.done,
+            contact_state: c.invitation.contact_state,
+            notes: c
+                .notes
+                .into_iter()
+                .map(|n| NoteOut {
+                    kind: n.kind,
+                    note: n.note,
+                    by: n.by,
+                    at: n.at,
+                })
+                .collect(),
+        }
+    }))
+}
+
+/// The invitee's reminders and every delivery attempt with its outcome.
+#[utoipa::path(
+    get,
+    path = "/api/invitations/{id}/reminders",
+    params(("id" = i32, Path, description = "Invitation id")),
+    responses((status = 200, body = Outreach), (status = 401, body = ApiError), (status = 403, body = ApiError)),
+    security(("bearer" = [])),
+    tag = "chase"
+)]
+async fn reminders(
+    State(state): State<AppState>,
+    Path(id): Path<i32>,
+    headers: HeaderMap,
+) -> Response {
+    let v = viewer!(state, headers);
+    json(outreach::outreach(&state.db, &v, id, state.scheduler.settings.cooldown).await)
+}
+
+/// Remind now: one more reminder through the scheduler (202). Refused with 409 within the
+/// cool-down after the person's last reminder, 400 once they answered or opted out or the
+/// wave closed.
+#[utoipa::path(
+    post,
+    path = "/api/invitations/{id}/remind",
+    params(("id" = i32, Path, description = "Invitation id")),
+    responses(
+        (status = 202, description = "Queued", body = Queued),
+        (status = 400, description = "Answered, opted out or wave closed", body = ApiError),
+        (status = 401, body = ApiError),
+        (status = 403, body = ApiError),
+        (status = 409, description = "Reminded within the cool-down", body = ApiError),
+    ),
+    security(("bearer" = [])),
+    tag = "chase"
+)]
+async fn remind_now(
+    State(state): State<AppState>,
+    Path(id): Path<i32>,
+    headers: HeaderMap,
+) -> Response {
+    let v = viewer!(state, headers);
+    match outreach::remind_now(&state.db, &state.scheduler, &v, id).await {
+        Ok(q) => (StatusCode::ACCEPTED, Json(q)).into_response(),
+        Err(e) => error_response(e),
+    }
+}
+
+/// What a liaison records after trying to reach someone.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ContactRequest {
+    pub kind: ContactKind,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Records a contact (phoned, unreachable, wrong number) with an optional note (204).
+#[utoipa::path(
+    post,
+    path = "/api/invitations/{id}/contact",
+    params(("id" = i32, Path, description = "Invitation id")),
+    request_body = ContactRequest,
+    responses((status = 204, description = "Recorded"), (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 403, body = ApiError)),
+    security(("bearer" = [])),
+    tag = "chase"
+)]
+async fn record_contact(
+    State(state): State<AppState>,
+    Path(id): Path<i32>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let v = viewer!(state, headers);
+    let Ok(req) = serde_json::from_slice::<ContactRequest>(&body) else {
+        return fail(
+            StatusCode::BAD_REQUEST,
+            "send {\"kind\": \"phoned\" | \"unreachable\" | \"wrong_number\", \"note\": …} as JSON",
+        );
+    };
+    match chase::record_contact(&state.db, &v, id, req.kind, &req.note, state.clock.now()).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => error_response(e),
+    }
+}
+
+/// The invitee's personal survey link and its QR code.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PersonalLink {
+    pub link: String,
+    /// The QR code of the link as an SVG document.
+    pub qr_svg: String,
+}
+
+/// The personal link and its QR code (showing it is audited: the link opens their answers).
+#[utoipa::path(
+    get,
+    path = "/api/invitations/{id}/link",
+    params(("id" = i32, Path, description = "Invitation id")),
+    responses((status = 200, body = PersonalLink), (status = 401, body = ApiError), (status = 403, body = ApiError)),
+    security(("bearer" = [])),
+    tag = "chase"
+)]
+async fn personal_link(
+    State(state): State<AppState>,
+    Path(id): Path<i32>,
+    headers: HeaderMap,
+) -> Response {
+    let v = viewer!(state, headers);
+    json(
+        chase::personal_link(
+            &state.db,
+            &state.keys,
+            &state.config.base_url(),
+            &v,
+            id,
+            state.clock.now(),
+        )
+        .await
+        .map(|(link, qr_svg)| PersonalLink { link, qr_svg }),
+    )
+}
+
 struct BearerAuth;
 
 impl Modify for BearerAuth {
@@ -309,11 +566,31 @@ impl Modify for BearerAuth {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "gradtrace dashboard API", description = "Response rates, chase lists and assistance plans, scoped to the signed-in staff account."),
-    paths(login, waves, wave_rates, chase_list, plan_list, plan),
+    paths(
+        login, waves, wave_rates, chase_list, chase_csv, dead_letters, invitee, reminders,
+        remind_now, record_contact, personal_link, plan_list, plan
+    ),
     modifiers(&BearerAuth),
     tags((name = "auth"), (name = "rates"), (name = "chase"), (name = "plans"))
 )]
 pub struct ApiDoc;
+
+/// Every route of the API (`routes`), for the test that the OpenAPI document covers them all.
+pub const ROUTES: [(&str, &str); 13] = [
+    ("post", "/api/login"),
+    ("get", "/api/waves"),
+    ("get", "/api/waves/{id}/rates"),
+    ("get", "/api/waves/{id}/chase"),
+    ("get", "/api/waves/{id}/chase.csv"),
+    ("get", "/api/waves/{id}/dead-letters"),
+    ("get", "/api/invitations/{id}"),
+    ("get", "/api/invitations/{id}/reminders"),
+    ("post", "/api/invitations/{id}/remind"),
+    ("post", "/api/invitations/{id}/contact"),
+    ("get", "/api/invitations/{id}/link"),
+    ("get", "/api/plans"),
+    ("get", "/api/plans/{id}"),
+];
 
 async fn openapi() -> Response {
     Json(ApiDoc::openapi()).into_response()

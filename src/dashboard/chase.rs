@@ -428,7 +428,7 @@ pub struct Note {
 
 /// The invitation `invitation_id` if its person is in the viewer's scope; unknown ids and ids
 /// outside the scope look alike (`Forbidden`), so guessing ids reveals nothing.
-async fn scoped_invitation<C: ConnectionTrait>(
+pub(super) async fn scoped_invitation<C: ConnectionTrait>(
     db: &C,
     viewer: &Viewer,
     invitation_id: i32,

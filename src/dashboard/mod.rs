@@ -5,6 +5,8 @@
 pub mod api;
 pub mod auth;
 pub mod chase;
+pub mod invitee;
+pub mod outreach;
 pub mod pages;
 pub mod plans;
 pub mod rates;
@@ -19,5 +21,8 @@ pub use scope::Viewer;
 
 /// The staff pages (`/staff/…`) and the API (`/api/…`).
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(pages::routes()).merge(api::routes())
+    Router::new()
+        .merge(pages::routes())
+        .merge(invitee::routes())
+        .merge(api::routes())
 }

@@ -13,7 +13,7 @@ use axum::routing::{get, post};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 
 use super::auth::{self, SignInError, StaffKeys, TokenKind};
-use super::chase::{self, ChaseFilter, ChaseStatus, ContactKind, Reach, Sort};
+use super::chase::{self, ChaseFilter, ChaseStatus, Reach, Sort};
 use super::plans::{self, PlanRules, PlanStatus, PlanUpdate};
 use super::rates::{self, WaveRates};
 use super::scope::Viewer;
@@ -42,24 +42,21 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/waves/{id}/chase", get(chase_page))
         .route("/staff/waves/{id}/chase.csv", get(chase_csv))
         .route("/staff/waves/{id}/plans", post(open_plans))
-        .route("/staff/invitations/{id}", get(invitee_page))
-        .route("/staff/invitations/{id}/contact", post(record_contact))
-        .route("/staff/invitations/{id}/details", post(update_details))
         .route("/staff/plans", get(plans_page))
         .route("/staff/plans/{id}", get(plan_page).post(update_plan))
 }
 
-type Params = Query<BTreeMap<String, String>>;
+pub(super) type Params = Query<BTreeMap<String, String>>;
 
-fn param<'a>(q: &'a BTreeMap<String, String>, name: &str) -> Option<&'a str> {
+pub(super) fn param<'a>(q: &'a BTreeMap<String, String>, name: &str) -> Option<&'a str> {
     q.get(name).map(|s| s.trim()).filter(|s| !s.is_empty())
 }
 
 /// Form fields of a POST body.
-struct Form(BTreeMap<String, String>);
+pub(super) struct Form(BTreeMap<String, String>);
 
 impl Form {
-    fn parse(body: &[u8]) -> Form {
+    pub(super) fn parse(body: &[u8]) -> Form {
         Form(
             form_urlencoded::parse(body)
                 .map(|(k, v)| (k.into_owned(), v.into_owned()))
@@ -67,7 +64,7 @@ impl Form {
         )
     }
 
-    fn get(&self, name: &str) -> &str {
+    pub(super) fn get(&self, name: &str) -> &str {
         self.0.get(name).map(String::as_str).unwrap_or("")
     }
 }
@@ -77,7 +74,7 @@ fn enc(s: &str) -> String {
 }
 
 /// A request's language, cookies and CSRF nonce.
-struct Ctx<'a> {
+pub(super) struct Ctx<'a> {
     state: &'a AppState,
     lang: Lang,
     jar: CookieJar,
@@ -120,18 +117,18 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn tr(&self) -> Tr<'a> {
+    pub(super) fn tr(&self) -> Tr<'a> {
         Tr {
             i18n: &self.state.i18n,
             lang: self.lang,
         }
     }
 
-    fn csrf(&self, subject: &str) -> String {
+    pub(super) fn csrf(&self, subject: &str) -> String {
         csrf_token(&self.state.csrf_key, &self.nonce, subject)
     }
 
-    fn csrf_ok(&self, subject: &str, form: &Form) -> bool {
+    pub(super) fn csrf_ok(&self, subject: &str, form: &Form) -> bool {
         csrf_ok(
             &self.state.csrf_key,
             &self.nonce,
@@ -140,16 +137,16 @@ impl<'a> Ctx<'a> {
         )
     }
 
-    fn respond(self, resp: Response) -> Response {
+    pub(super) fn respond(self, resp: Response) -> Response {
         (self.jar, resp).into_response()
     }
 
-    fn page<T: Template>(self, status: StatusCode, page: &T) -> Response {
+    pub(super) fn page<T: Template>(self, status: StatusCode, page: &T) -> Response {
         let resp = render(status, page);
         self.respond(resp)
     }
 
-    fn layout(&self, title: String, path: &str, user: Option<&Viewer>) -> StaffLayout {
+    pub(super) fn layout(&self, title: String, path: &str, user: Option<&Viewer>) -> StaffLayout {
         let csrf = user.map(|v| self.csrf(&subject(v))).unwrap_or_default();
         StaffLayout::new(self.tr(), title, path, user.map(|v| v.name.clone()), csrf)
     }
@@ -173,7 +170,7 @@ impl<'a> Ctx<'a> {
 
     /// The one mapping of errors on staff pages (respondent wording would mislead staff);
     /// server errors go to the shared error page.
-    fn error(self, user: Option<&Viewer>, err: Error) -> Response {
+    pub(super) fn error(self, user: Option<&Viewer>, err: Error) -> Response {
         let tr = self.tr();
         let (status, title, body) = match &err {
             Error::Unauthorized => {
@@ -213,7 +210,7 @@ impl<'a> Ctx<'a> {
     }
 }
 
-fn subject(v: &Viewer) -> String {
+pub(super) fn subject(v: &Viewer) -> String {
     format!("staff:{}", v.staff_id)
 }
 
@@ -232,7 +229,7 @@ fn keys(state: &AppState) -> Result<StaffKeys, Error> {
 }
 
 /// A signed-in request: the context and the viewer. Without a valid session: to sign-in.
-async fn signed_in<'a>(
+pub(super) async fn signed_in<'a>(
     state: &'a AppState,
     headers: &HeaderMap,
     jar: CookieJar,
@@ -271,14 +268,22 @@ async fn signed_in<'a>(
     }
 }
 
-macro_rules! signed_in {
+macro_rules! require_staff {
     ($state:expr, $headers:expr, $jar:expr, $q:expr) => {
-        match signed_in(&$state, &$headers, $jar, param(&$q, "lang")).await {
+        match $crate::dashboard::pages::signed_in(
+            &$state,
+            &$headers,
+            $jar,
+            $crate::dashboard::pages::param(&$q, "lang"),
+        )
+        .await
+        {
             Ok(found) => found,
             Err(resp) => return resp,
         }
     };
 }
+pub(super) use require_staff;
 
 #[derive(Template)]
 #[template(path = "staff/message.html")]
@@ -386,7 +391,7 @@ async fn logout(
     jar: CookieJar,
     body: Bytes,
 ) -> Response {
-    let (ctx, viewer) = signed_in!(state, headers, jar, q);
+    let (ctx, viewer) = require_staff!(state, headers, jar, q);
     let form = Form::parse(&body);
     if !ctx.csrf_ok(&subject(&viewer), &form) {
         return ctx.error(Some(&viewer), Error::Forbidden);
@@ -618,7 +623,7 @@ async fn home(
     headers: HeaderMap,
     jar: CookieJar,
 ) -> Response {
-    let (ctx, viewer) = signed_in!(state, headers, jar, q);
+    let (ctx, viewer) = require_staff!(state, headers, jar, q);
     let tr = ctx.tr();
     let waves = match rates::waves(&state.db, &viewer).await {
         Ok(w) => w,
@@ -694,15 +699,17 @@ async fn rates_page(
     headers: HeaderMap,
     jar: CookieJar,
 ) -> Response {
-    let (ctx, viewer) = signed_in!(state, headers, jar, q);
-    let report = match rates::wave_rates(&state.db, &viewer, id, state.clock.now()).await {
+    let (ctx, viewer) = require_staff!(state, headers, jar, q);
+    let department = param(&q, "department");
+    let major = param(&q, "major");
+    let drill = rates::Drill::to(department, major);
+    let report = match rates::wave_rates_at(&state.db, &viewer, id, state.clock.now(), &drill).await
+    {
         Ok(r) => r,
         Err(e) => return ctx.error(Some(&viewer), e),
     };
     let tr = ctx.tr();
     let base = format!("/staff/waves/{id}");
-    let department = param(&q, "department");
-    let major = param(&q, "major");
     let (crumbs, level, rows) = rate_rows(tr, &report, &base, department, major);
     let title = format!(
         "{} · {}",
@@ -822,6 +829,9 @@ fn rate_rows(
 // ---- chase list ----
 
 struct ChaseView {
+    id: i32,
+    /// The result of "remind now" on this row, just done.
+    notice: Option<(bool, String)>,
     href: String,
     name: String,
     key: String,
@@ -833,10 +843,10 @@ struct ChaseView {
     notes: i64,
 }
 
-struct Choice {
-    value: String,
-    label: String,
-    selected: bool,
+pub(super) struct Choice {
+    pub(super) value: String,
+    pub(super) label: String,
+    pub(super) selected: bool,
 }
 
 #[derive(Template)]
@@ -858,6 +868,12 @@ struct ChasePageView<'a> {
     csv_href: String,
     rates_href: String,
     employer: bool,
+    csrf: String,
+    /// This page, to come back to after a one-tap action.
+    back: String,
+    dead_href: String,
+    /// Whether any filter is set (the filters open by themselves then).
+    filtered: bool,
 }
 
 fn chase_filter(q: &BTreeMap<String, String>) -> Result<ChaseFilter, Error> {
@@ -917,7 +933,7 @@ async fn chase_page(
     headers: HeaderMap,
     jar: CookieJar,
 ) -> Response {
-    let (ctx, viewer) = signed_in!(state, headers, jar, q);
+    let (ctx, viewer) = require_staff!(state, headers, jar, q);
     let tr = ctx.tr();
     let filter = match chase_filter(&q) {
         Ok(f) => f,
@@ -944,10 +960,16 @@ async fn chase_page(
     let employer = wave.stage == "employer";
     let base = format!("/staff/waves/{id}/chase");
     let query = filter_query(&filter);
+    let who: Option<i32> = param(&q, "who").and_then(|w| w.parse().ok());
+    let hours = state.scheduler.settings.cooldown.num_hours();
     let rows = list
         .rows
         .iter()
         .map(|r| ChaseView {
+            id: r.invitation_id,
+            notice: param(&q, "remind")
+                .filter(|_| who == Some(r.invitation_id))
+                .map(|res| super::invitee::remind_notice(tr, res, hours)),
             href: format!("/staff/invitations/{}", r.invitation_id),
             name: r.name.clone(),
             key: r.key.clone(),
@@ -1052,6 +1074,13 @@ async fn chase_page(
         csv_href: format!("{base}.csv?{query}"),
         rates_href: format!("/staff/waves/{id}"),
         employer,
+        csrf: ctx.csrf(&subject(&viewer)),
+        back: format!("{base}?{query}&page={page_no}"),
+        dead_href: format!("/staff/waves/{id}/dead"),
+        filtered: filter.status.is_some()
+            || filter.class_name.is_some()
+            || filter.reach.is_some()
+            || filter.include_unreachable,
     };
     ctx.page(StatusCode::OK, &page)
 }
@@ -1063,7 +1092,7 @@ async fn chase_csv(
     headers: HeaderMap,
     jar: CookieJar,
 ) -> Response {
-    let (ctx, viewer) = signed_in!(state, headers, jar, q);
+    let (ctx, viewer) = require_staff!(state, headers, jar, q);
     let filter = match chase_filter(&q) {
         Ok(f) => f,
         Err(e) => return ctx.error(Some(&viewer), e),
@@ -1086,178 +1115,11 @@ async fn chase_csv(
     }
 }
 
-// ---- the invitee's card ----
-
-struct NoteView {
-    kind: String,
-    note: String,
-    by: String,
-    at: String,
-}
-
-#[derive(Template)]
-#[template(path = "staff/invitee.html")]
-struct InviteePage<'a> {
-    layout: StaffLayout,
-    tr: Tr<'a>,
-    name: String,
-    key: String,
-    details: Vec<String>,
-    email: String,
-    phone: String,
-    has_wechat: bool,
-    status: String,
-    done: Option<String>,
-    state: String,
-    notes: Vec<NoteView>,
-    csrf: String,
-    base: String,
-    chase_href: String,
-    link: Option<(String, String)>,
-    kinds: Vec<Choice>,
-}
-
-async fn invitee_page(
-    State(state): State<AppState>,
-    Path(id): Path<i32>,
-    Query(q): Params,
-    headers: HeaderMap,
-    jar: CookieJar,
-) -> Response {
-    let (ctx, viewer) = signed_in!(state, headers, jar, q);
-    let tr = ctx.tr();
-    let card = match chase::invitee(&state.db, &viewer, id).await {
-        Ok(c) => c,
-        Err(e) => return ctx.error(Some(&viewer), e),
-    };
-    let link = if param(&q, "show") == Some("link") {
-        match chase::personal_link(
-            &state.db,
-            &state.keys,
-            &state.config.base_url(),
-            &viewer,
-            id,
-            state.clock.now(),
-        )
-        .await
-        {
-            Ok(l) => Some(l),
-            Err(e) => return ctx.error(Some(&viewer), e),
-        }
-    } else {
-        None
-    };
-    let base = format!("/staff/invitations/{id}");
-    let page = InviteePage {
-        layout: ctx.layout(card.name.clone(), &base, Some(&viewer)),
-        tr,
-        name: card.name.clone(),
-        key: card.key.clone(),
-        details: card.details.clone(),
-        email: card.email.clone().unwrap_or_default(),
-        phone: card.phone.clone().unwrap_or_default(),
-        has_wechat: card.has_wechat,
-        status: tr.t(&format!(
-            "staff-status-{}",
-            card.done.as_deref().unwrap_or(card.status.as_str())
-        )),
-        done: card.done.clone(),
-        state: card
-            .invitation
-            .contact_state
-            .as_deref()
-            .map(|s| tr.t(&format!("staff-contact-{s}")))
-            .unwrap_or_default(),
-        notes: card
-            .notes
-            .iter()
-            .map(|n| NoteView {
-                kind: tr.t(&format!("staff-contact-{}", n.kind)),
-                note: n.note.clone().unwrap_or_default(),
-                by: n.by.clone(),
-                at: tr.when(n.at),
-            })
-            .collect(),
-        csrf: ctx.csrf(&subject(&viewer)),
-        chase_href: format!("/staff/waves/{}/chase", card.wave.id),
-        base,
-        link,
-        kinds: [
-            ContactKind::Phoned,
-            ContactKind::Unreachable,
-            ContactKind::WrongNumber,
-        ]
-        .into_iter()
-        .map(|k| Choice {
-            value: k.as_str().into(),
-            label: tr.t(&format!("staff-contact-{}", k.as_str())),
-            selected: k == ContactKind::Phoned,
-        })
-        .collect(),
-    };
-    ctx.page(StatusCode::OK, &page)
-}
-
-async fn record_contact(
-    State(state): State<AppState>,
-    Path(id): Path<i32>,
-    Query(q): Params,
-    headers: HeaderMap,
-    jar: CookieJar,
-    body: Bytes,
-) -> Response {
-    let (ctx, viewer) = signed_in!(state, headers, jar, q);
-    let form = Form::parse(&body);
-    if !ctx.csrf_ok(&subject(&viewer), &form) {
-        return ctx.error(Some(&viewer), Error::Forbidden);
-    }
-    let Some(kind) = ContactKind::parse(form.get("kind")) else {
-        return ctx.error(
-            Some(&viewer),
-            Error::Invalid("unknown kind of contact".into()),
-        );
-    };
-    match chase::record_contact(
-        &state.db,
-        &viewer,
-        id,
-        kind,
-        form.get("note"),
-        state.clock.now(),
-    )
-    .await
-    {
-        Ok(()) => ctx.respond(Redirect::to(&format!("/staff/invitations/{id}")).into_response()),
-        Err(e) => ctx.error(Some(&viewer), e),
-    }
-}
-
-async fn update_details(
-    State(state): State<AppState>,
-    Path(id): Path<i32>,
-    Query(q): Params,
-    headers: HeaderMap,
-    jar: CookieJar,
-    body: Bytes,
-) -> Response {
-    let (ctx, viewer) = signed_in!(state, headers, jar, q);
-    let form = Form::parse(&body);
-    if !ctx.csrf_ok(&subject(&viewer), &form) {
-        return ctx.error(Some(&viewer), Error::Forbidden);
-    }
-    match chase::update_contact(
-        &state.db,
-        &viewer,
-        id,
-        form.get("email"),
-        form.get("phone"),
-        state.clock.now(),
-    )
-    .await
-    {
-        Ok(()) => ctx.respond(Redirect::to(&format!("/staff/invitations/{id}")).into_response()),
-        Err(e) => ctx.error(Some(&viewer), e),
-    }
+pub(super) struct NoteView {
+    pub(super) kind: String,
+    pub(super) note: String,
+    pub(super) by: String,
+    pub(super) at: String,
 }
 
 // ---- assistance plans ----
@@ -1270,7 +1132,7 @@ async fn open_plans(
     jar: CookieJar,
     body: Bytes,
 ) -> Response {
-    let (ctx, viewer) = signed_in!(state, headers, jar, q);
+    let (ctx, viewer) = require_staff!(state, headers, jar, q);
     let form = Form::parse(&body);
     if !ctx.csrf_ok(&subject(&viewer), &form) {
         return ctx.error(Some(&viewer), Error::Forbidden);
@@ -1336,7 +1198,7 @@ async fn plans_page(
     headers: HeaderMap,
     jar: CookieJar,
 ) -> Response {
-    let (ctx, viewer) = signed_in!(state, headers, jar, q);
+    let (ctx, viewer) = require_staff!(state, headers, jar, q);
     let tr = ctx.tr();
     let due_only = param(&q, "due").is_some();
     let rows = match plans::list(&state.db, &viewer, due_only, state.clock.today()).await {
@@ -1394,7 +1256,7 @@ async fn plan_page(
     headers: HeaderMap,
     jar: CookieJar,
 ) -> Response {
-    let (ctx, viewer) = signed_in!(state, headers, jar, q);
+    let (ctx, viewer) = require_staff!(state, headers, jar, q);
     let tr = ctx.tr();
     let card = match plans::card(&state.db, &viewer, id, state.clock.today()).await {
         Ok(c) => c,
@@ -1460,7 +1322,7 @@ async fn update_plan(
     jar: CookieJar,
     body: Bytes,
 ) -> Response {
-    let (ctx, viewer) = signed_in!(state, headers, jar, q);
+    let (ctx, viewer) = require_staff!(state, headers, jar, q);
     let form = Form::parse(&body);
     if !ctx.csrf_ok(&subject(&viewer), &form) {
         return ctx.error(Some(&viewer), Error::Forbidden);

@@ -74,6 +74,59 @@ impl Viewer {
         }
     }
 
+    /// Appends ` AND (…)` restricting `rate_rollup` (keys `k1` department, `k2` major, `k3`
+    /// class, `cohort` graduation year) to this viewer's scope: the same scopes as `restrict`.
+    pub fn restrict_rollup(&self, sql: &mut Sql) {
+        match &self.scope {
+            Scope::All => {}
+            Scope::Department(d) => {
+                sql.push(" AND k1 = ").param(d.clone());
+            }
+            Scope::Class(c) => {
+                sql.push(" AND k3 = ").param(c.clone());
+            }
+            Scope::Alumni { cohort, major } => {
+                if let Some(year) = cohort {
+                    sql.push(" AND cohort = ").param(*year);
+                }
+                if let Some(m) = major {
+                    sql.push(" AND k2 = ").param(m.clone());
+                }
+                if cohort.is_none() && major.is_none() {
+                    sql.push(" AND 1 = 0");
+                }
+            }
+        }
+    }
+
+    /// Appends ` AND (…)` choosing this viewer's series of `rate_daily`: the whole wave
+    /// (`all`), their department (`k1`), major (`k2`) or class (`k3`), and cohort.
+    pub fn restrict_daily(&self, sql: &mut Sql) {
+        match &self.scope {
+            Scope::All => {
+                sql.push(" AND level = 'all'");
+            }
+            Scope::Department(d) => {
+                sql.push(" AND level = 'k1' AND lkey = ").param(d.clone());
+            }
+            Scope::Class(c) => {
+                sql.push(" AND level = 'k3' AND lkey = ").param(c.clone());
+            }
+            Scope::Alumni { cohort, major } => {
+                match major {
+                    Some(m) => sql.push(" AND level = 'k2' AND lkey = ").param(m.clone()),
+                    None => sql.push(" AND level = 'all'"),
+                };
+                if let Some(year) = cohort {
+                    sql.push(" AND cohort = ").param(*year);
+                }
+                if cohort.is_none() && major.is_none() {
+                    sql.push(" AND 1 = 0");
+                }
+            }
+        }
+    }
+
     /// Refuses unless the viewer may see employers.
     pub fn require_employers(&self) -> Result<()> {
         if self.sees_employers() {
@@ -204,6 +257,55 @@ mod tests {
             let mut sql = Sql::new(DbBackend::Postgres);
             viewer(scope.clone()).restrict(&mut sql);
             assert_eq!(sql.text(), expected, "{scope:?}");
+        }
+    }
+
+    #[test]
+    fn each_scope_restricts_the_rollups_alike() {
+        let cases = [
+            (Scope::All, "", " AND level = 'all'"),
+            (
+                Scope::Department("计算机学院".into()),
+                " AND k1 = $1",
+                " AND level = 'k1' AND lkey = $1",
+            ),
+            (
+                Scope::Class("软工2001".into()),
+                " AND k3 = $1",
+                " AND level = 'k3' AND lkey = $1",
+            ),
+            (
+                Scope::Alumni {
+                    cohort: Some(2020),
+                    major: Some("软件工程".into()),
+                },
+                " AND cohort = $1 AND k2 = $2",
+                " AND level = 'k2' AND lkey = $1 AND cohort = $2",
+            ),
+            (
+                Scope::Alumni {
+                    cohort: Some(2020),
+                    major: None,
+                },
+                " AND cohort = $1",
+                " AND level = 'all' AND cohort = $1",
+            ),
+            (
+                Scope::Alumni {
+                    cohort: None,
+                    major: None,
+                },
+                " AND 1 = 0",
+                " AND level = 'all' AND 1 = 0",
+            ),
+        ];
+        for (scope, rollup, daily) in cases {
+            let mut sql = Sql::new(DbBackend::Postgres);
+            viewer(scope.clone()).restrict_rollup(&mut sql);
+            assert_eq!(sql.text(), rollup, "{scope:?}");
+            let mut sql = Sql::new(DbBackend::Postgres);
+            viewer(scope.clone()).restrict_daily(&mut sql);
+            assert_eq!(sql.text(), daily, "{scope:?}");
         }
     }
 

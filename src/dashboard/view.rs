@@ -168,8 +168,10 @@ pub struct Chart {
     pub right: u32,
     pub this_year: String,
     pub last_year: Option<String>,
-    /// x of each planned reminder day.
-    pub reminders: Vec<f64>,
+    /// x of each day reminders were sent, with how many.
+    pub reminders: Vec<(f64, i64)>,
+    /// x of planned reminder days with no sends recorded (yet).
+    pub planned: Vec<f64>,
     pub y_ticks: Vec<(f64, String)>,
     pub x_ticks: Vec<(f64, String)>,
     pub label: String,
@@ -210,9 +212,16 @@ impl Chart {
             right,
             this_year: line(daily),
             last_year: last_year.map(line),
-            reminders: reminder_days
+            reminders: daily
                 .iter()
-                .filter(|d| **d <= max_day)
+                .filter(|p| p.reminders > 0)
+                .map(|p| (x(p.day), p.reminders))
+                .collect(),
+            planned: reminder_days
+                .iter()
+                .filter(|d| {
+                    **d <= max_day && !daily.iter().any(|p| p.day == **d && p.reminders > 0)
+                })
                 .map(|d| x(*d))
                 .collect(),
             y_ticks: (0..=4)

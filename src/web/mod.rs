@@ -42,6 +42,8 @@ pub struct Services {
     /// Guards token and code lookups against guessing.
     pub limiter: Arc<dyn AttemptLimiter>,
     pub clock: Arc<dyn Clock>,
+    /// The reminder scheduler, for the dashboard's "remind now".
+    pub scheduler: crate::remind::Scheduler,
     /// The messaging bot: platform adapters and conversations.
     pub bot: Arc<crate::bot::service::BotService>,
 }

@@ -61,6 +61,7 @@ impl TestApp {
             .expect("services");
         // The test's own connection (PostgreSQL tests live in their own schema).
         services.db = t.db.clone();
+        services.scheduler.db = t.db.clone();
         let state = gradtrace::web::AppState::new(services);
         let router = gradtrace::web::router(state.clone());
         TestApp {
@@ -75,6 +76,7 @@ impl TestApp {
             router: self.router.clone(),
             cookies: BTreeMap::new(),
             accept_language: "zh-CN".into(),
+            accept_encoding: None,
         }
     }
 
@@ -154,6 +156,8 @@ pub struct Page {
     pub location: Option<String>,
     pub body: String,
     pub headers: axum::http::HeaderMap,
+    /// Bytes of the body as sent (compressed when `Client::accept_encoding` asked for it).
+    pub transferred: usize,
 }
 
 impl Page {
@@ -200,6 +204,8 @@ pub struct Client {
     router: Router,
     cookies: BTreeMap<String, String>,
     pub accept_language: String,
+    /// Sent as `Accept-Encoding` when set (the body then stays compressed).
+    pub accept_encoding: Option<String>,
 }
 
 impl Client {
@@ -232,6 +238,9 @@ impl Client {
     }
 
     async fn send(&mut self, mut req: axum::http::request::Builder, body: Body) -> Page {
+        if let Some(enc) = &self.accept_encoding {
+            req = req.header(header::ACCEPT_ENCODING, enc.clone());
+        }
         if !self.cookies.is_empty() {
             let cookie = self
                 .cookies
@@ -272,6 +281,7 @@ impl Client {
             location,
             body: String::from_utf8_lossy(&bytes).into_owned(),
             headers,
+            transferred: bytes.len(),
         }
     }
 }

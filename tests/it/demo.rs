@@ -536,6 +536,11 @@ fn services_over(t: &TestDb, clock: ManualClock) -> Services {
         keys: TokenKeys::from_secret(&secret).unwrap(),
         csrf_key: secret.into_bytes(),
         limiter: Arc::new(MemoryLimiter::new(5, std::time::Duration::from_secs(60)).unwrap()),
+        scheduler: gradtrace::remind::Scheduler::embedded(
+            t.db.clone(),
+            Arc::new(clock.clone()),
+            gradtrace::remind::queue::Settings::from_config(&config.remind),
+        ),
         clock: Arc::new(clock),
         config,
     }

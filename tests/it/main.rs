@@ -4,9 +4,11 @@ pub mod common;
 
 mod app;
 mod bot;
+mod browser;
 mod chat;
 mod dashboard;
 mod demo;
+mod form_weight;
 mod questionnaires;
 mod remind;
 mod roster;

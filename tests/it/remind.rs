@@ -907,3 +907,35 @@ async fn token_bucket_holds_a_channel_to_its_rate() {
         .expect("permits");
     assert_eq!(email, 5);
 }
+
+storage_test!(
+    async fn deleting_a_graduate_takes_their_planned_sends_with_them(t) {
+        // PostgreSQL keeps this cascade with a trigger instead of a foreign key (migration
+        // m20261127_210000): the key cost more than half of planning a large wave.
+        let app = TestApp::new(&t).await;
+        let people = app.graduates(2024, 2).await;
+        let w = open_wave(&app, PlanOptions::default(), test_now(), None).await;
+        let planned = gradtrace::remind::plan::plan_wave(&app.state.db, &w, test_now())
+            .await
+            .expect("plan");
+        assert_eq!(planned.created, 2);
+        let gone = invitation_of(&app, &w, &people[0]).await;
+        let kept = invitation_of(&app, &w, &people[1]).await;
+        graduate::Entity::delete_by_id(people[0].id)
+            .exec(&app.state.db)
+            .await
+            .expect("delete graduate");
+        let count = |id: i32| {
+            reminder::Entity::find()
+                .filter(reminder::Column::InvitationId.eq(id))
+                .count(&app.state.db)
+        };
+        assert_eq!(count(gone.id).await.expect("count"), 0);
+        assert_eq!(count(kept.id).await.expect("count"), 1);
+        // Planning again recreates nothing for the deleted one and nothing twice for the other.
+        let again = gradtrace::remind::plan::plan_wave(&app.state.db, &w, test_now())
+            .await
+            .expect("plan again");
+        assert_eq!(again.created, 0);
+    }
+);

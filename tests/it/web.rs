@@ -8,7 +8,7 @@ use sea_orm::{EntityTrait, PaginatorTrait};
 
 use crate::app::{Client, Page, TestApp};
 
-type Plan = BTreeMap<&'static str, Vec<(&'static str, &'static str)>>;
+pub(crate) type Plan = BTreeMap<&'static str, Vec<(&'static str, &'static str)>>;
 
 /// Answers every page shown with the plan's fields, until the thank-you page.
 /// Returns the ids of the questions shown along the way.
@@ -56,7 +56,7 @@ async fn fill(client: &mut Client, link: &str, plan: &Plan) -> (Page, Vec<String
     panic!("never reached the thank-you page");
 }
 
-fn employed_plan() -> Plan {
+pub(crate) fn employed_plan() -> Plan {
     BTreeMap::from([
         ("destination_type", vec![("destination_type", "employed")]),
         (

@@ -17,7 +17,7 @@ storage_test! {
         let card = client.get(&format!("/staff/invitations/{}", inv.id)).await;
         assert_eq!(card.status, StatusCode::OK);
         assert!(card.contains("同学03") && card.contains(g.phone.as_deref().expect("phone")));
-        assert!(card.contains("立即提醒") && card.contains("disabled"), "remind-now is labelled, not faked");
+        assert!(card.contains("立即提醒") && card.contains(&format!("action=\"/staff/invitations/{}/remind\"", inv.id)), "remind now goes to the scheduler");
         let csrf = card.input("_csrf").expect("csrf");
         let resp = client
             .post(&format!("/staff/invitations/{}/contact", inv.id), &[("_csrf", &csrf), ("kind", "phoned"), ("note", "答应本周内填写")])

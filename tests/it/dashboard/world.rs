@@ -39,6 +39,7 @@ pub async fn app_with_smtp(t: &TestDb, smtp: Option<String>) -> TestApp {
         .await
         .expect("services");
     services.db = t.db.clone();
+    services.scheduler.db = t.db.clone();
     let state = gradtrace::web::AppState::new(services);
     let router = gradtrace::web::router(state.clone());
     TestApp {
