@@ -215,6 +215,9 @@ impl<'d, 'a> Turn<'d, 'a> {
             }
             InboundKind::Text(t) | InboundKind::Menu(t) => (t.as_str(), None),
             InboundKind::Choice(p) => (p.as_str(), Some(p.as_str())),
+            // Group chats, other bots, edits and membership changes are not conversations.
+            InboundKind::Other(what) if IGNORED.contains(&what.as_str()) => return Ok(None),
+            // A photo, a sticker, a voice message without text: say what to answer.
             InboundKind::Other(_) => return self.prompt().await.map(Some),
         };
         if !self.ensure_invitation().await? {
@@ -783,6 +786,16 @@ impl<'d, 'a> Turn<'d, 'a> {
         }
     }
 }
+
+/// `InboundKind::Other` events that get no answer (the adapters' names for them).
+const IGNORED: &[&str] = &[
+    "group chat",
+    "bot",
+    "edited_message",
+    "my_chat_member",
+    "update",
+    "callback without data",
+];
 
 /// "1"/"2" for the first/second button of a yes/no question, or a typed yes or no.
 fn yes_no(text: &str) -> Option<bool> {
