@@ -291,7 +291,7 @@ pub async fn context_for<C: ConnectionTrait>(
             .await?
             .ok_or_else(|| Error::NotFound(format!("graduate {gid}")))?;
         ctx.roster = graduate_roster(&g);
-        ctx.previous = earlier_stages(db, gid, survey.stage).await?;
+        ctx.previous = earlier_stages(db, gid, invitation.id, survey.stage).await?;
     } else if let Some(eid) = invitation.employer_id {
         let e = employer::Entity::find_by_id(eid)
             .one(db)
@@ -329,6 +329,7 @@ pub fn graduate_roster(g: &graduate::Model) -> BTreeMap<String, String> {
 async fn earlier_stages<C: ConnectionTrait>(
     db: &C,
     graduate_id: i32,
+    current_invitation: i32,
     stage: Stage,
 ) -> Result<BTreeMap<Stage, Answers>> {
     let mut out: BTreeMap<Stage, (i32, Answers)> = BTreeMap::new();
@@ -337,7 +338,11 @@ async fn earlier_stages<C: ConnectionTrait>(
         .find_also_related(response::Entity)
         .all(db)
         .await?;
-    if rows.iter().all(|(_, r)| r.is_none()) {
+    // Only the response being answered (or none): no earlier stage, no need to read the waves.
+    if rows
+        .iter()
+        .all(|(i, r)| r.is_none() || i.id == current_invitation)
+    {
         return Ok(BTreeMap::new());
     }
     let wave_ids: Vec<i32> = rows.iter().map(|(i, _)| i.wave_id).collect();

@@ -9,7 +9,7 @@ pub mod survey_versions;
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 
 use crate::error::{Error, Result};
 
@@ -33,16 +33,18 @@ pub async fn connect_in_schema(url: &str, schema: Option<&str>) -> Result<Databa
     if let Some(schema) = schema {
         opts.set_schema_search_path(schema.to_string());
     }
+    // SQLite settings are per connection: every pooled connection gets them, not only the first.
+    // WAL lets readers go on while one writer writes; NORMAL sync is safe with WAL (no fsync on
+    // every commit); foreign keys on; a writer waits for the lock rather than failing at once.
+    opts.map_sqlx_sqlite_opts(|o| {
+        o.pragma("journal_mode", "WAL")
+            .pragma("synchronous", "NORMAL")
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10))
+    });
     let db = Database::connect(opts)
         .await
         .map_err(|e| Error::Config(format!("cannot open database: {e}")))?;
-    if db.get_database_backend() == DbBackend::Sqlite {
-        // WAL lets readers go on while one writer writes; NORMAL sync is safe with WAL.
-        db.execute_unprepared(
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
-        )
-        .await?;
-    }
     Ok(db)
 }
 
