@@ -5,10 +5,10 @@
 pub mod api;
 pub mod auth;
 pub mod chase;
-pub mod invitee;
-pub mod outreach;
 pub mod indicator_pages;
 pub mod indicators;
+pub mod invitee;
+pub mod outreach;
 pub mod pages;
 pub mod plans;
 pub mod rates;

@@ -2,9 +2,9 @@
 //! every page, export and API route), sign-in and sessions, password reset by e-mail, the chase
 //! list's actions and assistance plans.
 mod auth;
-mod outreach;
 mod indicator_pages;
 mod indicators;
+mod outreach;
 mod plans;
 mod rollup;
 mod scope;
