@@ -12,7 +12,7 @@ use gradtrace::store::entities::{graduate, invitation, response};
 use gradtrace::store::indicators::{Selection, cohort};
 use gradtrace::survey::{Catalog, CityTier, Stage, YearMonth, Zone};
 use gradtrace::wave::{self as waves, NewWave, invite};
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 
 const STAGES: [(Stage, &str); 4] = [
     (Stage::Graduation, "graduation"),
@@ -56,32 +56,9 @@ fn facts(i: usize, stage: usize) -> Facts {
     }
 }
 
-async fn open_db(url: Option<&str>) -> (DatabaseConnection, Option<tempfile::TempDir>) {
-    match url {
-        Some(url) if url.starts_with("postgres") => {
-            let schema = format!("bench_{}", uuid::Uuid::new_v4().simple());
-            let admin = gradtrace::store::connect(url).await.expect("postgres");
-            admin
-                .execute_unprepared(&format!("CREATE SCHEMA {schema}"))
-                .await
-                .expect("schema");
-            let db = gradtrace::store::connect_in_schema(url, Some(&schema))
-                .await
-                .expect("postgres schema");
-            gradtrace::store::migrate(&db).await.expect("migrate");
-            println!("database: PostgreSQL, schema {schema} (drop it afterwards)");
-            (db, None)
-        }
-        _ => {
-            let dir = tempfile::tempdir().expect("temp dir");
-            let url = format!("sqlite://{}", dir.path().join("bench.db").display());
-            let db = gradtrace::store::connect(&url).await.expect("sqlite");
-            gradtrace::store::migrate(&db).await.expect("migrate");
-            println!("database: SQLite file (WAL)");
-            (db, Some(dir))
-        }
-    }
-}
+#[path = "support/db.rs"]
+mod db;
+use db::open_db;
 
 fn answers(i: usize, stage: usize) -> serde_json::Value {
     let d = Destination::ALL[(i * 7 + stage) % 7];

@@ -14,7 +14,7 @@ use gradtrace::wave::limit::MemoryLimiter;
 use gradtrace::wave::plan::ReminderPlan;
 use gradtrace::wave::token::{self, TokenKeys};
 use gradtrace::wave::{self as waves, NewWave, invite};
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 
 /// Responses saved one by one through the store (the web form's and bot's path).
 const SAVES: usize = 1000;
@@ -29,32 +29,9 @@ fn per_op(d: Duration, n: usize) -> String {
     format!("{:.0} µs", d.as_secs_f64() * 1e6 / n as f64)
 }
 
-async fn open_db(url: Option<&str>) -> (DatabaseConnection, Option<tempfile::TempDir>) {
-    match url {
-        Some(url) if url.starts_with("postgres") => {
-            let schema = format!("bench_{}", uuid::Uuid::new_v4().simple());
-            let admin = gradtrace::store::connect(url).await.expect("postgres");
-            admin
-                .execute_unprepared(&format!("CREATE SCHEMA {schema}"))
-                .await
-                .expect("schema");
-            let db = gradtrace::store::connect_in_schema(url, Some(&schema))
-                .await
-                .expect("postgres schema");
-            gradtrace::store::migrate(&db).await.expect("migrate");
-            println!("database: PostgreSQL, schema {schema} (drop it afterwards)");
-            (db, None)
-        }
-        _ => {
-            let dir = tempfile::tempdir().expect("temp dir");
-            let url = format!("sqlite://{}", dir.path().join("bench.db").display());
-            let db = gradtrace::store::connect(&url).await.expect("sqlite");
-            gradtrace::store::migrate(&db).await.expect("migrate");
-            println!("database: SQLite file (WAL)");
-            (db, Some(dir))
-        }
-    }
-}
+#[path = "support/db.rs"]
+mod db;
+use db::open_db;
 
 #[tokio::main]
 async fn main() {
