@@ -22,4 +22,6 @@ pub use price::PriceIndex;
 pub use warning::{MajorScore, Rule, Warning, Weights};
 
 #[cfg(test)]
+mod reference;
+#[cfg(test)]
 mod tests;
