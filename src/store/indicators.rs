@@ -9,7 +9,7 @@ use std::sync::Arc;
 use futures::TryStreamExt;
 use sea_orm::sea_query::Query;
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, JoinType, PaginatorTrait, QueryFilter,
+    ColumnTrait, DatabaseConnection, DbBackend, EntityTrait, JoinType, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, RelationTrait,
 };
 
@@ -168,8 +168,10 @@ pub async fn cohort(db: &DatabaseConnection, regions: &Regions, sel: &Selection)
         .order_by_asc(wave::Column::Id)
         .all(db)
         .await?;
-    // Every wave is read at once, each on its own connection and task (the rows are decoded
-    // and made compact where they are read); then merged in wave order.
+    // On PostgreSQL every wave is read at once, each on its own pooled connection and task
+    // (rows decoded and made compact where they are read), then merged in wave order. A SQLite
+    // pool holds one connection: its waves are read one after another.
+    let concurrent = db.get_database_backend() == DbBackend::Postgres;
     let regions = Arc::new(regions.clone());
     let mut reads = Vec::new();
     for w in waves {
@@ -177,14 +179,15 @@ pub async fn cohort(db: &DatabaseConnection, regions: &Regions, sel: &Selection)
             continue;
         };
         let (db, sel, regions) = (db.clone(), sel.clone(), regions.clone());
-        reads.push((
-            stage,
-            tokio::spawn(async move { read_wave(&db, &regions, &sel, w.id).await }),
-        ));
+        let read = tokio::spawn(async move { read_wave(&db, &regions, &sel, w.id).await });
+        if concurrent {
+            reads.push((stage, read));
+        } else {
+            cohort.merge(stage, read.await??);
+        }
     }
     for (stage, read) in reads {
-        let part = read.await??;
-        cohort.merge(stage, part);
+        cohort.merge(stage, read.await??);
     }
     Ok(cohort)
 }
