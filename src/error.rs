@@ -44,4 +44,8 @@ pub enum Error {
     /// An e-mail could not be sent (SMTP refused or unreachable).
     #[error("mail: {0}")]
     Mail(String),
+    /// A background task of a request (e.g. one of the concurrent reads) panicked or was
+    /// cancelled.
+    #[error("task: {0}")]
+    Task(#[from] tokio::task::JoinError),
 }

@@ -3,6 +3,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
+use super::columns::{NO_CLASS, NO_ID, Names, Part, Row, TIERS, ZONES, has};
 use super::facts::{Destination, Facts};
 use super::figure::{Breakdown, Coverage, Figure, Policy};
 use super::price::PriceIndex;
@@ -26,9 +27,10 @@ pub struct Person {
 pub struct Cohort {
     pub year: i32,
     pub roster: Vec<Person>,
-    /// Facts by stage, by position in `roster`.
-    facts: HashMap<Stage, Vec<Option<Facts>>>,
+    /// Facts by stage, one record per position in `roster` (`Row::ABSENT`: none).
+    facts: HashMap<Stage, Vec<Row>>,
     position: HashMap<i32, u32>,
+    names: Names,
 }
 
 impl Cohort {
@@ -43,23 +45,51 @@ impl Cohort {
             roster,
             facts: HashMap::new(),
             position,
+            names: Names::default(),
         }
     }
 
-    /// Records `facts` of `graduate_id` at `stage`; `false` if the graduate is not on this
-    /// cohort's roster (the facts are then ignored).
+    /// Records `facts` of `graduate_id` at `stage` (replacing earlier ones); `false` if the
+    /// graduate is not on this cohort's roster (the facts are then ignored).
     pub fn add(&mut self, graduate_id: i32, stage: Stage, facts: Facts) -> bool {
+        self.add_with(graduate_id, stage, |names| Row::of(&facts, names))
+    }
+
+    /// Records the row `make` builds (interning its strings in the cohort's names) for
+    /// `graduate_id` at `stage`; `false` (and `make` not called) if not on the roster.
+    pub fn add_with(
+        &mut self,
+        graduate_id: i32,
+        stage: Stage,
+        make: impl FnOnce(&mut Names) -> Row,
+    ) -> bool {
         let Some(&pos) = self.position.get(&graduate_id) else {
             return false;
         };
         let len = self.roster.len();
-        let v = self.facts.entry(stage).or_insert_with(|| vec![None; len]);
-        v[pos as usize] = Some(facts);
+        let row = make(&mut self.names);
+        let v = self
+            .facts
+            .entry(stage)
+            .or_insert_with(|| vec![Row::ABSENT; len]);
+        v[pos as usize] = row;
         true
     }
 
-    fn get(&self, stage: Stage, pos: u32) -> Option<&Facts> {
-        self.facts.get(&stage)?.get(pos as usize)?.as_ref()
+    /// Records the rows of `part` at `stage`, in order (a later row of the same graduate
+    /// replaces an earlier one); returns how many were on the roster.
+    pub fn merge(&mut self, stage: Stage, part: Part) -> usize {
+        let mut names = std::mem::take(&mut self.names);
+        let mut added = 0;
+        for (graduate_id, row) in part.into_rows(&mut names) {
+            added += usize::from(self.add_with(graduate_id, stage, |_| row));
+        }
+        self.names = names;
+        added
+    }
+
+    fn rows(&self, stage: Stage) -> &[Row] {
+        self.facts.get(&stage).map_or(&[], Vec::as_slice)
     }
 }
 
@@ -224,193 +254,309 @@ fn tier_str(t: CityTier) -> &'static str {
     }
 }
 
-fn tally<'a>(items: impl Iterator<Item = &'a str>) -> (BTreeMap<String, u64>, u64) {
-    let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
-    let mut n = 0;
-    for i in items {
-        *counts.entry(i).or_insert(0) += 1;
-        n += 1;
-    }
-    (
-        counts
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
-            .collect(),
-        n,
-    )
+/// What `Iterator::sum` starts from, so running sums equal the sums of collected values.
+fn zero() -> f64 {
+    std::iter::empty::<f64>().sum()
 }
 
-/// Shares of named reasons among `people` (each may name several).
-fn mentions<'a>(policy: &Policy, people: impl Iterator<Item = &'a [String]>) -> Breakdown {
-    let mut counts = BTreeMap::new();
-    let mut n = 0;
-    for reasons in people {
-        n += 1;
-        for r in reasons {
-            *counts.entry(r.clone()).or_insert(0) += 1;
+/// People counted in one category each (by id).
+#[derive(Default)]
+struct Tally {
+    n: u64,
+    counts: Vec<u64>,
+}
+
+impl Tally {
+    #[inline]
+    fn add(&mut self, id: u32) {
+        let i = id as usize;
+        if i >= self.counts.len() {
+            self.counts.resize(i + 1, 0);
+        }
+        self.counts[i] += 1;
+        self.n += 1;
+    }
+
+    /// Adds `id` unless it is `none`.
+    #[inline]
+    fn add_some(&mut self, id: u32, none: u32) {
+        if id != none {
+            self.add(id);
         }
     }
-    policy.breakdown(&counts, n, false)
-}
 
-fn share_where<T>(
-    policy: &Policy,
-    values: impl Iterator<Item = T>,
-    good: impl Fn(&T) -> bool,
-) -> Figure {
-    let (mut num, mut den) = (0, 0);
-    for v in values {
-        den += 1;
-        if good(&v) {
-            num += 1;
-        }
-    }
-    policy.rate(num, den)
-}
-
-fn placed_by(f: &Facts, cutoff: YearMonth) -> bool {
-    // No start month (historical imports): counted as placed at both dates.
-    f.destination.is_some_and(Destination::placed) && f.start.is_none_or(|s| s <= cutoff)
-}
-
-struct Ctx<'a> {
-    cohort: &'a Cohort,
-    policy: &'a Policy,
-    prices: &'a PriceIndex,
-}
-
-impl Ctx<'_> {
-    fn salary(&self, rows: &[&Facts]) -> Salary {
-        let pay: Vec<(f64, f64)> = rows
+    /// Exclusive shares, categories named by `name`.
+    fn breakdown<'a>(&self, p: &Policy, name: impl Fn(u32) -> &'a str) -> Breakdown {
+        let counts: BTreeMap<String, u64> = self
+            .counts
             .iter()
-            .filter(|f| f.destination.is_some_and(Destination::working))
-            .filter_map(|f| {
-                let s = f.salary?;
-                Some((s, self.prices.deflate(s, f.province.as_deref())))
-            })
+            .enumerate()
+            .filter(|(_, c)| **c > 0)
+            .map(|(i, c)| (name(i as u32).to_string(), *c))
             .collect();
-        let n = pay.len() as u64;
-        let raw = stats::sorted(pay.iter().map(|p| p.0).collect());
-        let defl = stats::sorted(pay.iter().map(|p| p.1).collect());
-        let p = self.policy;
-        Salary {
-            median: p.stat(stats::quantile_sorted(&raw, 0.5), n),
-            mean: p.mean(&raw),
-            p25: p.stat(stats::quantile_sorted(&raw, 0.25), n),
-            p75: p.stat(stats::quantile_sorted(&raw, 0.75), n),
-            deflated_median: p.stat(stats::quantile_sorted(&defl, 0.5), n),
-            deflated_mean: p.mean(&defl),
-        }
+        p.breakdown(&counts, self.n, true)
+    }
+}
+
+/// Reasons named by people (each may name several): reason lists counted by list id.
+#[derive(Default)]
+struct Mentions(Tally);
+
+impl Mentions {
+    #[inline]
+    fn add(&mut self, list: u32) {
+        self.0.add(list);
     }
 
-    fn growth(&self, stage: Stage, people: &[u32]) -> Growth {
-        let mut raw = Vec::new();
-        let mut defl = Vec::new();
-        for &pos in people {
-            let (Some(a), Some(b)) = (
-                self.cohort.get(Stage::Graduation, pos),
-                self.cohort.get(stage, pos),
-            ) else {
-                continue;
-            };
-            let working = |f: &Facts| f.destination.is_some_and(Destination::working);
-            let (Some(sa), Some(sb)) = (a.salary, b.salary) else {
-                continue;
-            };
-            if !working(a) || !working(b) {
-                continue;
+    fn breakdown(&self, p: &Policy, names: &Names) -> Breakdown {
+        let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+        for (list, c) in self.0.counts.iter().enumerate().filter(|(_, c)| **c > 0) {
+            for &r in names.items(list as u32) {
+                *counts.entry(names.name(r).to_string()).or_insert(0) += c;
             }
-            raw.push(sb / sa - 1.0);
-            let da = self.prices.deflate(sa, a.province.as_deref());
-            let db = self.prices.deflate(sb, b.province.as_deref());
-            defl.push(db / da - 1.0);
         }
-        let n = raw.len() as u64;
-        let p = self.policy;
-        let mean = p.mean(&raw);
-        let raw = stats::sorted(raw);
-        let defl = stats::sorted(defl);
-        Growth {
-            median: p.stat(stats::quantile_sorted(&raw, 0.5), n),
-            mean,
-            deflated_median: p.stat(stats::quantile_sorted(&defl, 0.5), n),
-        }
+        p.breakdown(&counts, self.0.n, false)
+    }
+}
+
+/// A share: people for whom something holds, over people it was asked of.
+#[derive(Default)]
+struct Share {
+    num: u64,
+    den: u64,
+}
+
+impl Share {
+    #[inline]
+    fn add(&mut self, good: bool) {
+        self.den += 1;
+        self.num += u64::from(good);
     }
 
-    fn stage(&self, stage: Stage, people: &[u32]) -> StageReport {
-        let p = self.policy;
-        let rows: Vec<&Facts> = people
-            .iter()
-            .filter_map(|&pos| self.cohort.get(stage, pos))
-            .filter(|f| f.destination.is_some())
-            .collect();
-        let respondents = rows.len() as u64;
-        let roster = people.len() as u64;
-        let working: Vec<&Facts> = rows
-            .iter()
-            .copied()
-            .filter(|f| f.destination.is_some_and(Destination::working))
-            .collect();
-        let at_graduation = stage == Stage::Graduation;
-        let year = self.cohort.year;
-        let cut = |month| YearMonth { year, month };
-        let placed_at = |m| rows.iter().filter(|f| placed_by(f, cut(m))).count() as u64;
-        let (aug, dec) = (placed_at(8), placed_at(12));
-        let count_dest =
-            |d: Destination| rows.iter().filter(|f| f.destination == Some(d)).count() as u64;
-        let slow = count_dest(Destination::SlowEmployment);
-        let unemployed = count_dest(Destination::Unemployed);
-        let not_placed = rows
-            .iter()
-            .filter(|f| f.destination.is_some_and(|d| !d.placed()));
-        let (dest_counts, dest_n) = tally(
-            rows.iter()
-                .filter_map(|f| f.destination.map(Destination::as_str)),
-        );
-        let structure = |pick: &dyn Fn(&Facts) -> Option<&str>| {
-            let (c, n) = tally(working.iter().filter_map(|f| pick(f)));
-            p.breakdown(&c, n, true)
+    fn figure(&self, p: &Policy) -> Figure {
+        p.rate(self.num, self.den)
+    }
+}
+
+/// A running mean (summed in the order the values come, as `stats::mean` sums them).
+struct Mean {
+    sum: f64,
+    n: u64,
+}
+
+impl Default for Mean {
+    fn default() -> Mean {
+        Mean { sum: zero(), n: 0 }
+    }
+}
+
+impl Mean {
+    #[inline]
+    fn add(&mut self, v: f64) {
+        self.sum += v;
+        self.n += 1;
+    }
+
+    fn figure(&self, p: &Policy) -> Figure {
+        p.stat((self.n > 0).then(|| self.sum / self.n as f64), self.n)
+    }
+}
+
+/// A rating: the share at or above `GOOD_RATING` and the mean.
+#[derive(Default)]
+struct Rating {
+    good: Share,
+    mean: Mean,
+}
+
+impl Rating {
+    #[inline]
+    fn add(&mut self, r: Option<f64>) {
+        if let Some(r) = r {
+            self.good.add(r >= GOOD_RATING);
+            self.mean.add(r);
+        }
+    }
+}
+
+/// A count per person: the share with at least one, and the mean.
+type Counted = Rating;
+
+impl Counted {
+    #[inline]
+    fn add_count(&mut self, v: Option<f64>) {
+        if let Some(v) = v {
+            self.good.add(v >= 1.0);
+            self.mean.add(v);
+        }
+    }
+}
+
+/// Everything counted of one group at one stage, in one pass over its people.
+#[derive(Default)]
+struct Acc {
+    roster: u64,
+    respondents: u64,
+    placed_aug: u64,
+    placed_dec: u64,
+    destination: Tally,
+    not_placed_causes: Mentions,
+    employer_type: Tally,
+    industry: Tally,
+    zone: Tally,
+    tier: Tally,
+    salary: Vec<f64>,
+    salary_deflated: Vec<f64>,
+    growth: Vec<f64>,
+    growth_deflated: Vec<f64>,
+    major_match: Rating,
+    interest_match: Rating,
+    job_satisfaction: Share,
+    turnover: Share,
+    leave_reasons: Mentions,
+    industry_change: Share,
+    industry_change_reasons: Mentions,
+    promotion: Share,
+    years_to_promotion: Mean,
+    management_role: Tally,
+    further_degree: Tally,
+    certificates: Share,
+    training: Share,
+    startup_survival: Share,
+    startup_funding: Tally,
+    patents: Counted,
+    improvement_proposals: Counted,
+}
+
+/// What every group's pass over one stage shares.
+struct Pass<'a> {
+    names: &'a Names,
+    /// The price index of each interned string taken as a province code.
+    index: &'a [f64],
+    aug31: YearMonth,
+    dec31: YearMonth,
+    at_graduation: bool,
+}
+
+impl Pass<'_> {
+    #[inline]
+    fn deflate(&self, salary: f64, province: u32) -> f64 {
+        salary * 100.0 / self.index.get(province as usize).copied().unwrap_or(100.0)
+    }
+}
+
+fn working(r: &Row) -> bool {
+    r.destination().is_some_and(Destination::working)
+}
+
+fn placed_by(r: &Row, d: Destination, cutoff: YearMonth) -> bool {
+    // No start month (historical imports): counted as placed at both dates.
+    d.placed() && r.start().is_none_or(|s| s <= cutoff)
+}
+
+impl Acc {
+    /// One person of the group: `row` at this stage, `grad` at graduation.
+    #[inline]
+    fn add(&mut self, pass: &Pass, row: &Row, grad: &Row) {
+        self.roster += 1;
+        if grad.destination() == Some(Destination::SelfEmployed)
+            && let Some(active) = Row::yes_no(row.startup_active)
+        {
+            self.startup_survival.add(active);
+        }
+        if !pass.at_graduation
+            && let (Some(sa), Some(sb)) = (
+                grad.get(has::SALARY, grad.salary),
+                row.get(has::SALARY, row.salary),
+            )
+            && working(grad)
+            && working(row)
+        {
+            self.growth.push(sb / sa - 1.0);
+            let da = pass.deflate(sa, grad.province);
+            let db = pass.deflate(sb, row.province);
+            self.growth_deflated.push(db / da - 1.0);
+        }
+        let Some(d) = row.destination() else {
+            return;
         };
-        let rating_share = |pick: &dyn Fn(&Facts) -> Option<f64>| {
-            share_where(p, working.iter().filter_map(|f| pick(f)), |r| {
-                *r >= GOOD_RATING
-            })
+        self.respondents += 1;
+        self.destination.add(d as u32);
+        self.placed_aug += u64::from(placed_by(row, d, pass.aug31));
+        self.placed_dec += u64::from(placed_by(row, d, pass.dec31));
+        if !d.placed() {
+            self.not_placed_causes.add(row.slow_causes);
+        }
+        if d.working() {
+            self.employer_type.add_some(row.employer_type, NO_ID);
+            self.industry.add_some(row.industry, NO_ID);
+            self.zone.add_some(u32::from(row.zone), u32::from(NO_CLASS));
+            self.tier.add_some(u32::from(row.tier), u32::from(NO_CLASS));
+            if let Some(s) = row.get(has::SALARY, row.salary) {
+                self.salary.push(s);
+                self.salary_deflated.push(pass.deflate(s, row.province));
+            }
+            self.major_match
+                .add(row.get(has::MAJOR_MATCH, row.major_match));
+            self.interest_match
+                .add(row.get(has::INTEREST_MATCH, row.interest_match));
+            if let Some(r) = row.get(has::JOB_SATISFACTION, row.job_satisfaction) {
+                self.job_satisfaction.add(r >= GOOD_RATING);
+            }
+            if let Some(c) = row.get(has::JOB_CHANGES, row.job_changes) {
+                self.turnover.add(c >= 1.0);
+                if c >= 1.0 {
+                    self.leave_reasons.add(row.leave_reasons);
+                }
+            }
+            if let Some(changed) = Row::yes_no(row.industry_changed) {
+                self.industry_change.add(changed);
+                if changed {
+                    self.industry_change_reasons.add(row.leave_reasons);
+                }
+            }
+        }
+        if let Some(promoted) = Row::yes_no(row.promoted) {
+            self.promotion.add(promoted);
+            if let (true, Some(y)) = (
+                promoted,
+                row.get(has::YEARS_TO_PROMOTION, row.years_to_promotion),
+            ) {
+                self.years_to_promotion.add(y);
+            }
+        }
+        self.management_role.add_some(row.management_role, NO_ID);
+        self.further_degree.add_some(row.further_degree, NO_ID);
+        if let Some(c) = row.get(has::CERTIFICATES, row.certificates) {
+            self.certificates.add(c >= 1.0);
+        }
+        if let Some(t) = Row::yes_no(row.training) {
+            self.training.add(t);
+        }
+        if d == Destination::SelfEmployed {
+            self.startup_funding.add_some(row.startup_funding, NO_ID);
+        }
+        self.patents.add_count(row.get(has::PATENTS, row.patents));
+        self.improvement_proposals
+            .add_count(row.get(has::IMPROVEMENT_PROPOSALS, row.improvement_proposals));
+    }
+
+    fn report(self, stage: Stage, pass: &Pass, p: &Policy) -> StageReport {
+        let (respondents, roster) = (self.respondents, self.roster);
+        let at_graduation = pass.at_graduation;
+        let (aug, dec) = (self.placed_aug, self.placed_dec);
+        let count = |d: Destination| {
+            self.destination
+                .counts
+                .get(d as usize)
+                .copied()
+                .unwrap_or(0)
         };
-        let rating_mean = |pick: &dyn Fn(&Facts) -> Option<f64>| {
-            p.mean(&working.iter().filter_map(|f| pick(f)).collect::<Vec<_>>())
-        };
-        let changers: Vec<&Facts> = working
-            .iter()
-            .copied()
-            .filter(|f| f.job_changes.is_some_and(|c| c >= 1.0))
-            .collect();
-        let industry_changers = working.iter().filter(|f| f.industry_changed == Some(true));
-        let self_employed_at_graduation: Vec<u32> = people
-            .iter()
-            .copied()
-            .filter(|&pos| {
-                self.cohort
-                    .get(Stage::Graduation, pos)
-                    .is_some_and(|f| f.destination == Some(Destination::SelfEmployed))
-            })
-            .collect();
-        let survival = share_where(
-            p,
-            self_employed_at_graduation
-                .iter()
-                .filter_map(|&pos| self.cohort.get(stage, pos)?.startup_active),
-            |a| *a,
-        );
-        let count_of = |pick: &dyn Fn(&Facts) -> Option<f64>| -> Vec<f64> {
-            rows.iter().filter_map(|f| pick(f)).collect()
-        };
-        let patents = count_of(&|f| f.patents);
-        let proposals = count_of(&|f| f.improvement_proposals);
-        let promoted: Vec<&Facts> = rows
-            .iter()
-            .copied()
-            .filter(|f| f.promoted.is_some())
-            .collect();
+        let slow = count(Destination::SlowEmployment);
+        let unemployed = count(Destination::Unemployed);
+        let names = pass.names;
+        let name = |id: u32| names.name(id);
+        let growth = (!at_graduation).then(|| growth(p, self.growth, self.growth_deflated));
         StageReport {
             stage,
             coverage: p.coverage(respondents, roster),
@@ -418,72 +564,113 @@ impl Ctx<'_> {
             employment_rate_dec31: at_graduation.then(|| p.rate(dec, respondents)),
             employment_rate_aug31_roster: at_graduation.then(|| p.rate(aug, roster)),
             employment_rate_dec31_roster: at_graduation.then(|| p.rate(dec, roster)),
-            placed_rate: share_where(p, rows.iter(), |f| {
-                f.destination.is_some_and(Destination::placed)
-            }),
+            placed_rate: p.rate(respondents - slow - unemployed, respondents),
             slow_employment: p.count(slow, respondents),
             slow_employment_share: p.rate(slow, respondents),
             unemployed: p.count(unemployed, respondents),
             unemployed_share: p.rate(unemployed, respondents),
-            not_placed_causes: mentions(p, not_placed.map(|f| f.slow_causes.as_slice())),
-            destination: p.breakdown(&dest_counts, dest_n, true),
-            employer_type: structure(&|f| f.employer_type.as_deref()),
-            industry: structure(&|f| f.industry.as_deref()),
-            zone: structure(&|f| f.zone.map(zone_str)),
-            city_tier: structure(&|f| f.tier.map(tier_str)),
-            salary: self.salary(&rows),
-            salary_growth: (!at_graduation).then(|| self.growth(stage, people)),
-            major_match: rating_share(&|f| f.major_match),
-            major_match_mean: rating_mean(&|f| f.major_match),
-            interest_match: rating_share(&|f| f.interest_match),
-            interest_match_mean: rating_mean(&|f| f.interest_match),
-            job_satisfaction: rating_share(&|f| f.job_satisfaction),
-            turnover: share_where(p, working.iter().filter_map(|f| f.job_changes), |c| {
-                *c >= 1.0
-            }),
-            leave_reasons: mentions(p, changers.iter().map(|f| f.leave_reasons.as_slice())),
-            industry_change: share_where(
-                p,
-                working.iter().filter_map(|f| f.industry_changed),
-                |c| *c,
-            ),
-            industry_change_reasons: mentions(
-                p,
-                industry_changers.map(|f| f.leave_reasons.as_slice()),
-            ),
-            promotion: share_where(p, promoted.iter().filter_map(|f| f.promoted), |x| *x),
-            years_to_first_promotion: p.mean(
-                &promoted
-                    .iter()
-                    .filter(|f| f.promoted == Some(true))
-                    .filter_map(|f| f.years_to_promotion)
-                    .collect::<Vec<_>>(),
-            ),
-            management_role: {
-                let (c, n) = tally(rows.iter().filter_map(|f| f.management_role.as_deref()));
-                p.breakdown(&c, n, true)
-            },
-            further_degree: {
-                let (c, n) = tally(rows.iter().filter_map(|f| f.further_degree.as_deref()));
-                p.breakdown(&c, n, true)
-            },
-            certificates: share_where(p, rows.iter().filter_map(|f| f.certificates), |c| *c >= 1.0),
-            training: share_where(p, rows.iter().filter_map(|f| f.training), |t| *t),
-            startup_survival: survival,
-            startup_funding: {
-                let (c, n) = tally(
-                    rows.iter()
-                        .filter(|f| f.destination == Some(Destination::SelfEmployed))
-                        .filter_map(|f| f.startup_funding.as_deref()),
-                );
-                p.breakdown(&c, n, true)
-            },
-            patents: share_where(p, patents.iter(), |c| **c >= 1.0),
-            patents_mean: p.mean(&patents),
-            improvement_proposals: share_where(p, proposals.iter(), |c| **c >= 1.0),
-            improvement_proposals_mean: p.mean(&proposals),
+            not_placed_causes: self.not_placed_causes.breakdown(p, names),
+            destination: self
+                .destination
+                .breakdown(p, |d| Destination::ALL[d as usize].as_str()),
+            employer_type: self.employer_type.breakdown(p, name),
+            industry: self.industry.breakdown(p, name),
+            zone: self.zone.breakdown(p, |z| zone_str(ZONES[z as usize])),
+            city_tier: self.tier.breakdown(p, |t| tier_str(TIERS[t as usize])),
+            salary: salary(p, self.salary, self.salary_deflated),
+            salary_growth: growth,
+            major_match: self.major_match.good.figure(p),
+            major_match_mean: self.major_match.mean.figure(p),
+            interest_match: self.interest_match.good.figure(p),
+            interest_match_mean: self.interest_match.mean.figure(p),
+            job_satisfaction: self.job_satisfaction.figure(p),
+            turnover: self.turnover.figure(p),
+            leave_reasons: self.leave_reasons.breakdown(p, names),
+            industry_change: self.industry_change.figure(p),
+            industry_change_reasons: self.industry_change_reasons.breakdown(p, names),
+            promotion: self.promotion.figure(p),
+            years_to_first_promotion: self.years_to_promotion.figure(p),
+            management_role: self.management_role.breakdown(p, name),
+            further_degree: self.further_degree.breakdown(p, name),
+            certificates: self.certificates.figure(p),
+            training: self.training.figure(p),
+            startup_survival: self.startup_survival.figure(p),
+            startup_funding: self.startup_funding.breakdown(p, name),
+            patents: self.patents.good.figure(p),
+            patents_mean: self.patents.mean.figure(p),
+            improvement_proposals: self.improvement_proposals.good.figure(p),
+            improvement_proposals_mean: self.improvement_proposals.mean.figure(p),
         }
     }
+}
+
+/// Salary figures from the salaries (and deflated salaries) of the working respondents.
+fn salary(p: &Policy, raw: Vec<f64>, deflated: Vec<f64>) -> Salary {
+    let n = raw.len() as u64;
+    let raw = stats::sorted(raw);
+    let defl = stats::sorted(deflated);
+    Salary {
+        median: p.stat(stats::quantile_sorted(&raw, 0.5), n),
+        mean: p.mean(&raw),
+        p25: p.stat(stats::quantile_sorted(&raw, 0.25), n),
+        p75: p.stat(stats::quantile_sorted(&raw, 0.75), n),
+        deflated_median: p.stat(stats::quantile_sorted(&defl, 0.5), n),
+        deflated_mean: p.mean(&defl),
+    }
+}
+
+/// Growth figures from the growth ratios of the people working at both ends.
+fn growth(p: &Policy, raw: Vec<f64>, deflated: Vec<f64>) -> Growth {
+    let n = raw.len() as u64;
+    let mean = p.mean(&raw);
+    let raw = stats::sorted(raw);
+    let defl = stats::sorted(deflated);
+    Growth {
+        median: p.stat(stats::quantile_sorted(&raw, 0.5), n),
+        mean,
+        deflated_median: p.stat(stats::quantile_sorted(&defl, 0.5), n),
+    }
+}
+
+/// The group of every roster position (ids in `GroupKey` order), and the keys.
+fn groups(cohort: &Cohort, by: By) -> (Vec<u32>, Vec<GroupKey>) {
+    // Group on integer ids of borrowed keys; a `GroupKey` is made once per group, not per person.
+    let mut ids: HashMap<(&str, &str, &str), u32> = HashMap::new();
+    let mut first: Vec<usize> = Vec::new();
+    let mut group_of: Vec<u32> = Vec::with_capacity(cohort.roster.len());
+    for (i, person) in cohort.roster.iter().enumerate() {
+        let key = match by {
+            By::School => ("", "", ""),
+            By::Department => (person.department.as_str(), "", ""),
+            By::Major => (person.department.as_str(), person.major.as_str(), ""),
+            By::DegreeLevel => ("", "", person.degree_level.as_str()),
+        };
+        let next = first.len() as u32;
+        let id = *ids.entry(key).or_insert(next);
+        if id == next {
+            first.push(i);
+        }
+        group_of.push(id);
+    }
+    let keys: Vec<GroupKey> = first
+        .iter()
+        .map(|&i| GroupKey::of(by, &cohort.roster[i]))
+        .collect();
+    let mut order: Vec<u32> = (0..keys.len() as u32).collect();
+    order.sort_by(|a, b| keys[*a as usize].cmp(&keys[*b as usize]));
+    let mut rank = vec![0u32; keys.len()];
+    for (r, &g) in order.iter().enumerate() {
+        rank[g as usize] = r as u32;
+    }
+    for g in &mut group_of {
+        *g = rank[*g as usize];
+    }
+    let mut keys: Vec<Option<GroupKey>> = keys.into_iter().map(Some).collect();
+    let sorted = order
+        .iter()
+        .filter_map(|&g| keys[g as usize].take())
+        .collect();
+    (group_of, sorted)
 }
 
 /// The indicators of `cohort` grouped `by`, at `stages` (all graduate stages when empty).
@@ -494,27 +681,7 @@ pub fn compute(
     policy: &Policy,
     prices: &PriceIndex,
 ) -> Vec<GroupReport> {
-    // Group on integer ids of borrowed keys; a `GroupKey` is made once per group, not per person.
-    let mut ids: HashMap<(&str, &str, &str), u32> = HashMap::new();
-    let mut members: Vec<(usize, Vec<u32>)> = Vec::new();
-    for (i, person) in cohort.roster.iter().enumerate() {
-        let key = match by {
-            By::School => ("", "", ""),
-            By::Department => (person.department.as_str(), "", ""),
-            By::Major => (person.department.as_str(), person.major.as_str(), ""),
-            By::DegreeLevel => ("", "", person.degree_level.as_str()),
-        };
-        let next = members.len() as u32;
-        let id = *ids.entry(key).or_insert(next);
-        if id == next {
-            members.push((i, Vec::new()));
-        }
-        members[id as usize].1.push(i as u32);
-    }
-    let groups: BTreeMap<GroupKey, Vec<u32>> = members
-        .into_iter()
-        .map(|(first, people)| (GroupKey::of(by, &cohort.roster[first]), people))
-        .collect();
+    let (group_of, keys) = groups(cohort, by);
     let stages: Vec<Stage> = if stages.is_empty() {
         GRADUATE_STAGES.to_vec()
     } else {
@@ -524,17 +691,42 @@ pub fn compute(
             .filter(|s| *s != Stage::Employer)
             .collect()
     };
-    let ctx = Ctx {
-        cohort,
-        policy,
-        prices,
-    };
-    groups
+    let index: Vec<f64> = cohort
+        .names
+        .names()
+        .iter()
+        .map(|s| prices.index(Some(s)))
+        .collect();
+    let year = cohort.year;
+    let mut reports: Vec<GroupReport> = keys
         .into_iter()
-        .map(|(group, people)| GroupReport {
-            cohort: cohort.year,
+        .map(|group| GroupReport {
+            cohort: year,
             group,
-            stages: stages.iter().map(|&s| ctx.stage(s, &people)).collect(),
+            stages: Vec::with_capacity(stages.len()),
         })
-        .collect()
+        .collect();
+    for &stage in &stages {
+        let pass = Pass {
+            names: &cohort.names,
+            index: &index,
+            aug31: YearMonth { year, month: 8 },
+            dec31: YearMonth { year, month: 12 },
+            at_graduation: stage == Stage::Graduation,
+        };
+        let rows = cohort.rows(stage);
+        let grad = cohort.rows(Stage::Graduation);
+        let mut accs: Vec<Acc> = (0..reports.len()).map(|_| Acc::default()).collect();
+        // One pass over the roster in order: every group sees its people in roster order (so
+        // sums are added in the same order as before), the records are read sequentially.
+        for (pos, &g) in group_of.iter().enumerate() {
+            let row = rows.get(pos).unwrap_or(&Row::ABSENT);
+            let at_grad = grad.get(pos).unwrap_or(&Row::ABSENT);
+            accs[g as usize].add(&pass, row, at_grad);
+        }
+        for (report, acc) in reports.iter_mut().zip(accs) {
+            report.stages.push(acc.report(stage, &pass, policy));
+        }
+    }
+    reports
 }

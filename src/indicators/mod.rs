@@ -3,6 +3,7 @@
 //! Answers → `facts::Facts` (through the indicator tags, never question ids) → per-group,
 //! per-stage `compute::StageReport`s whose every number is a `figure::Figure` made by the one
 //! suppression `figure::Policy` → the major warning (`warning`). Formulas: docs/indicators.md.
+pub mod columns;
 pub mod compute;
 pub mod config;
 pub mod employer;
@@ -20,5 +21,7 @@ pub use figure::{Breakdown, Coverage, Figure, Policy};
 pub use price::PriceIndex;
 pub use warning::{MajorScore, Rule, Warning, Weights};
 
+#[cfg(test)]
+mod reference;
 #[cfg(test)]
 mod tests;

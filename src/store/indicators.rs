@@ -4,15 +4,17 @@
 //! facts from their answers. Answers count as they are stored now, including corrections saved
 //! after the wave closed.
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use futures::TryStreamExt;
 use sea_orm::sea_query::Query;
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, JoinType, PaginatorTrait, QueryFilter,
-    QuerySelect, RelationTrait,
+    ColumnTrait, DatabaseConnection, DbBackend, EntityTrait, JoinType, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, RelationTrait,
 };
 
 use crate::error::Result;
+use crate::indicators::columns::Part;
 use crate::indicators::{Cohort, EmployerFacts, Extractor, Person};
 use crate::store::entities::{graduate, invitation, response, response_fact, survey_version, wave};
 use crate::store::{facts, survey_versions};
@@ -85,6 +87,51 @@ fn parse_answers(response_id: i32, json: serde_json::Value) -> Option<Answers> {
     }
 }
 
+/// The facts of the selected graduates' answered responses in wave `wave_id`, from the compact
+/// fact table (`store::facts`): no answer JSON is parsed here.
+async fn read_wave(
+    db: &DatabaseConnection,
+    regions: &Regions,
+    sel: &Selection,
+    wave_id: i32,
+) -> Result<Part> {
+    let mut q = response_fact::Entity::find()
+        .join(
+            JoinType::InnerJoin,
+            response_fact::Entity::belongs_to(response::Entity)
+                .from(response_fact::Column::ResponseId)
+                .to(response::Column::Id)
+                .into(),
+        )
+        .filter(response_fact::Column::WaveId.eq(wave_id))
+        .filter(response::Column::Status.is_in(ANSWERED));
+    if sel.department.is_some() || sel.major.is_some() {
+        let mut sub = Query::select();
+        sub.column(graduate::Column::Id).from(graduate::Entity);
+        sub.and_where(graduate::Column::GraduationYear.eq(sel.cohort));
+        if let Some(d) = &sel.department {
+            sub.and_where(graduate::Column::Department.eq(d.as_str()));
+        }
+        if let Some(m) = &sel.major {
+            sub.and_where(graduate::Column::Major.eq(m.as_str()));
+        }
+        q = q.filter(response_fact::Column::GraduateId.in_subquery(sub.to_owned()));
+    }
+    let mut rows = q
+        .select_only()
+        .columns(facts::READ_COLUMNS)
+        .into_model::<facts::FactRow>()
+        .stream(db)
+        .await?;
+    let mut classes = facts::RegionClasses::default();
+    let mut part = Part::default();
+    while let Some(row) = rows.try_next().await? {
+        let graduate_id = row.graduate_id;
+        part.push(graduate_id, &classes.facts(row, regions));
+    }
+    Ok(part)
+}
+
 /// The selected graduates and the facts of their responses.
 pub async fn cohort(db: &DatabaseConnection, regions: &Regions, sel: &Selection) -> Result<Cohort> {
     let roster: Vec<Person> = graduates(sel)
@@ -118,47 +165,29 @@ pub async fn cohort(db: &DatabaseConnection, regions: &Regions, sel: &Selection)
     let waves = wave::Entity::find()
         .filter(wave::Column::CohortYear.eq(sel.cohort))
         .filter(wave::Column::Stage.is_in(stages))
+        .order_by_asc(wave::Column::Id)
         .all(db)
         .await?;
-    let filtered = sel.department.is_some() || sel.major.is_some();
-    let mut classes = facts::RegionClasses::default();
+    // On PostgreSQL every wave is read at once, each on its own pooled connection and task
+    // (rows decoded and made compact where they are read), then merged in wave order. A SQLite
+    // pool holds one connection: its waves are read one after another.
+    let concurrent = db.get_database_backend() == DbBackend::Postgres;
+    let regions = Arc::new(regions.clone());
+    let mut reads = Vec::new();
     for w in waves {
         let Ok(stage) = w.stage.parse::<Stage>() else {
             continue;
         };
-        // Facts from the compact table (`store::facts`): no answer JSON is parsed here.
-        let mut q = response_fact::Entity::find()
-            .join(
-                JoinType::InnerJoin,
-                response_fact::Entity::belongs_to(response::Entity)
-                    .from(response_fact::Column::ResponseId)
-                    .to(response::Column::Id)
-                    .into(),
-            )
-            .filter(response_fact::Column::WaveId.eq(w.id))
-            .filter(response::Column::Status.is_in(ANSWERED));
-        if filtered {
-            let mut sub = Query::select();
-            sub.column(graduate::Column::Id).from(graduate::Entity);
-            sub.and_where(graduate::Column::GraduationYear.eq(sel.cohort));
-            if let Some(d) = &sel.department {
-                sub.and_where(graduate::Column::Department.eq(d.as_str()));
-            }
-            if let Some(m) = &sel.major {
-                sub.and_where(graduate::Column::Major.eq(m.as_str()));
-            }
-            q = q.filter(response_fact::Column::GraduateId.in_subquery(sub.to_owned()));
+        let (db, sel, regions) = (db.clone(), sel.clone(), regions.clone());
+        let read = tokio::spawn(async move { read_wave(&db, &regions, &sel, w.id).await });
+        if concurrent {
+            reads.push((stage, read));
+        } else {
+            cohort.merge(stage, read.await??);
         }
-        let mut rows = q
-            .select_only()
-            .columns(facts::READ_COLUMNS)
-            .into_model::<facts::FactRow>()
-            .stream(db)
-            .await?;
-        while let Some(row) = rows.try_next().await? {
-            let graduate_id = row.graduate_id;
-            cohort.add(graduate_id, stage, classes.facts(row, regions));
-        }
+    }
+    for (stage, read) in reads {
+        cohort.merge(stage, read.await??);
     }
     Ok(cohort)
 }
