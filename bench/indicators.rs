@@ -14,6 +14,9 @@ use gradtrace::survey::{Catalog, CityTier, Stage, YearMonth, Zone};
 use gradtrace::wave::{self as waves, NewWave, invite};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 
+#[path = "support/alloc.rs"]
+mod alloc;
+
 const STAGES: [(Stage, &str); 4] = [
     (Stage::Graduation, "graduation"),
     (Stage::Year1, "year1"),

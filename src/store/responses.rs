@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::store::entities::{consent_event, graduate, invitation, response, wave};
-use crate::survey::Answers;
+use crate::survey::{Answers, Stage};
 use crate::wave::code::Code;
 use crate::wave::limit::{self, AttemptLimiter};
 use crate::wave::token::{self, TokenKeys};
@@ -603,43 +603,44 @@ pub struct Invitee {
     pub others: Option<Vec<(wave::Model, response::Model)>>,
 }
 
-/// The invitee of `invitation_id` — invitation, wave, response, graduate and the graduate's
-/// other responses — in one query: every form page and bot message starts here, so it is one
-/// round trip, not five.
+/// The invitee of `invitation_id` — invitation, wave, response and graduate in one query by
+/// primary keys, then the graduate's other responses (a second query, only past the first
+/// stage): every form page and bot message starts here. (One query with
+/// `id = ? OR graduate_id = (…)` was tried: fine on SQLite, but PostgreSQL planned it worse than
+/// the two simple ones.)
 pub async fn invitee<C: ConnectionTrait>(db: &C, invitation_id: i32) -> Result<Option<Invitee>> {
-    // This invitation, and every invitation of the same graduate (none for an employer).
-    let same_graduate = sea_orm::sea_query::Query::select()
-        .column(invitation::Column::GraduateId)
-        .from(invitation::Entity)
-        .and_where(Expr::col(invitation::Column::Id).eq(invitation_id))
-        .to_owned();
-    let rows = invitation::Entity::find()
-        .filter(
-            sea_orm::Condition::any()
-                .add(invitation::Column::Id.eq(invitation_id))
-                .add(invitation::Column::GraduateId.in_subquery(same_graduate)),
-        )
+    let row = invitation::Entity::find_by_id(invitation_id)
         .find_also_related(wave::Entity)
         .find_also_related(response::Entity)
         .find_also(invitation::Entity, graduate::Entity)
-        .all(db)
+        .one(db)
         .await?;
-    let mut found = None;
-    let mut others = Vec::new();
-    for (invitation, wave, response, graduate) in rows {
-        let Some(wave) = wave else { continue };
-        if invitation.id == invitation_id {
-            found = Some((invitation, wave, response, graduate));
-        } else if let Some(r) = response {
-            others.push((wave, r));
-        }
-    }
-    Ok(found.map(|(invitation, wave, response, graduate)| Invitee {
+    let Some((invitation, Some(wave), response, graduate)) = row else {
+        return Ok(None);
+    };
+    let others = match invitation.graduate_id {
+        Some(gid) if wave.stage != Stage::Graduation.as_str() => Some(
+            invitation::Entity::find()
+                .filter(invitation::Column::GraduateId.eq(gid))
+                .filter(invitation::Column::Id.ne(invitation_id))
+                .find_also_related(response::Entity)
+                .find_also_related(wave::Entity)
+                .filter(response::Column::Id.is_not_null())
+                .all(db)
+                .await?
+                .into_iter()
+                .filter_map(|(_, r, w)| Some((w?, r?)))
+                .collect(),
+        ),
+        // Nothing comes before the first stage; an employer has no other stages.
+        _ => Some(Vec::new()),
+    };
+    Ok(Some(Invitee {
         invitation,
         wave,
         response,
         graduate,
-        others: Some(others),
+        others,
     }))
 }
 
