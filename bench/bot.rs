@@ -17,6 +17,9 @@ use gradtrace::clock::SystemClock;
 use gradtrace::store::entities::{graduate, invitation};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
+#[path = "support/alloc.rs"]
+mod alloc;
+
 const TOKEN: &str = "bench-token";
 const AES_KEY: &str = "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR";
 const APP_ID: &str = "wx49f0ab532d5d035a";

@@ -18,6 +18,9 @@ use gradtrace::store::entities::{graduate, response};
 use gradtrace::wave::{self as waves, NewWave, invite};
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, Set};
 
+#[path = "support/alloc.rs"]
+mod alloc;
+
 const SECRET: &str = "bench-secret-bench-secret-0123456789abcdef";
 
 struct Args {

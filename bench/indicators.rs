@@ -17,6 +17,9 @@ use gradtrace::survey::{Answers, Catalog, CityTier, Stage, YearMonth, Zone};
 use gradtrace::wave::{self as waves, NewWave};
 use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, Set, TransactionTrait};
 
+#[path = "support/alloc.rs"]
+mod alloc;
+
 const STAGES: [(Stage, &str); 4] = [
     (Stage::Graduation, "graduation"),
     (Stage::Year1, "year1"),

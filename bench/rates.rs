@@ -26,6 +26,9 @@ use sea_orm::{
 };
 use tower::ServiceExt;
 
+#[path = "support/alloc.rs"]
+mod alloc;
+
 const SECRET: &str = "bench-secret-0123456789abcdefghijklmnop";
 
 fn ms(d: Duration) -> String {

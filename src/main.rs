@@ -2,6 +2,11 @@
 //! subcommands' bodies live in `src/cli/` (one module per group).
 mod cli;
 
+/// mimalloc: under many concurrent requests glibc's malloc took a fifth of the CPU
+/// (docs/benchmarks.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::parser::ValueSource;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use gradtrace::config::Config;

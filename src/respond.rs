@@ -3,12 +3,15 @@
 //! person's earlier stages — and applies consent, whole pages (web) and single answers (bot) to
 //! the one stored response, so the channels can never disagree or overwrite each other.
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
 
 use crate::error::{Error, Result};
+use crate::indicators::Extractor;
 use crate::store::entities::{employer, graduate, invitation, response, wave};
+use crate::store::facts::Owner;
 use crate::store::responses::{self, Channel, Invitee, Status};
 use crate::survey::{
     Answer, Answers, Catalog, Context, Engine, Invalid, PageErrors, Stage, Survey,
@@ -20,9 +23,11 @@ pub struct Session {
     pub invitation: invitation::Model,
     pub wave: wave::Model,
     pub response: response::Model,
-    pub survey: Survey,
+    pub survey: Arc<Survey>,
     pub context: Context,
     pub answers: Answers,
+    /// Reads the indicator facts out of the answers (graduates only).
+    extractor: Option<Arc<Extractor>>,
 }
 
 /// What a submitted page or answer came to.
@@ -48,14 +53,34 @@ impl Session {
             invitation,
             wave,
             response,
+            graduate,
+            others,
         } = invitee;
         let response = match response {
             Some(r) if r.channels.split(',').any(|c| c == channel.as_str()) => r,
-            _ => responses::open(db, invitation.id, channel, now).await?,
+            existing => {
+                responses::open_known(
+                    db,
+                    invitation.id,
+                    wave.survey_version,
+                    existing,
+                    channel,
+                    now,
+                )
+                .await?
+            }
         };
         let survey = survey_at(db, catalog, &wave.survey_id, response.survey_version).await?;
-        let context = context_for(db, &invitation, &survey, today).await?;
+        let known = Known {
+            graduate: graduate.as_ref(),
+            others: others.as_deref(),
+        };
+        let context = context_with(db, &invitation, known, &survey, today).await?;
         let answers = answers_of(&response)?;
+        let extractor = invitation
+            .graduate_id
+            .is_some()
+            .then(|| crate::store::facts::extractor_of(&survey));
         Ok(Session {
             invitation,
             wave,
@@ -63,6 +88,7 @@ impl Session {
             survey,
             context,
             answers,
+            extractor,
         })
     }
 
@@ -204,14 +230,23 @@ impl Session {
         } else {
             Status::Partial
         };
-        match responses::save_answers(
+        let owner = match (self.invitation.graduate_id, &self.extractor) {
+            (Some(graduate_id), Some(extractor)) => Some(Owner {
+                wave_id: self.wave.id,
+                graduate_id,
+                extractor,
+            }),
+            _ => None,
+        };
+        match responses::save_answers_known(
             db,
-            self.response.id,
+            &self.response,
             revision,
             &merged,
             status,
             channel,
             now,
+            owner.as_ref(),
         )
         .await
         {
@@ -261,20 +296,22 @@ pub async fn survey_at<C: ConnectionTrait>(
     catalog: &Catalog,
     survey_id: &str,
     version: i32,
-) -> Result<Survey> {
-    if let Some(s) = catalog.survey(survey_id)
+) -> Result<Arc<Survey>> {
+    if let Some(s) = catalog.survey_shared(survey_id)
         && i64::from(s.version) == i64::from(version)
     {
-        return Ok(s.clone());
+        return Ok(s);
     }
     let stored = crate::store::survey_versions::find(db, survey_id, version)
         .await?
         .ok_or_else(|| Error::NotFound(format!("survey {survey_id} version {version}")))?;
-    serde_json::from_value(stored.definition).map_err(|e| {
-        Error::Invalid(format!(
-            "stored survey {survey_id} v{version} is unreadable: {e}"
-        ))
-    })
+    serde_json::from_value(stored.definition)
+        .map(Arc::new)
+        .map_err(|e| {
+            Error::Invalid(format!(
+                "stored survey {survey_id} v{version} is unreadable: {e}"
+            ))
+        })
 }
 
 /// What the engine knows of the person: roster fields and the answers to earlier stages.
@@ -284,14 +321,46 @@ pub async fn context_for<C: ConnectionTrait>(
     survey: &Survey,
     today: NaiveDate,
 ) -> Result<Context> {
+    context_with(db, invitation, Known::default(), survey, today).await
+}
+
+/// What a caller has already read of the person (`responses::invitee` reads it all at once).
+#[derive(Default, Clone, Copy)]
+pub struct Known<'a> {
+    pub graduate: Option<&'a graduate::Model>,
+    /// The graduate's responses to other waves, with their waves.
+    pub others: Option<&'a [(wave::Model, response::Model)]>,
+}
+
+/// `context_for` with what the caller has already read.
+pub async fn context_with<C: ConnectionTrait>(
+    db: &C,
+    invitation: &invitation::Model,
+    known: Known<'_>,
+    survey: &Survey,
+    today: NaiveDate,
+) -> Result<Context> {
     let mut ctx = Context::new(today);
     if let Some(gid) = invitation.graduate_id {
-        let g = graduate::Entity::find_by_id(gid)
-            .one(db)
-            .await?
-            .ok_or_else(|| Error::NotFound(format!("graduate {gid}")))?;
-        ctx.roster = graduate_roster(&g);
-        ctx.previous = earlier_stages(db, gid, invitation.id, survey.stage).await?;
+        let read;
+        let g = match known.graduate {
+            Some(g) if g.id == gid => g,
+            _ => {
+                read = graduate::Entity::find_by_id(gid)
+                    .one(db)
+                    .await?
+                    .ok_or_else(|| Error::NotFound(format!("graduate {gid}")))?;
+                &read
+            }
+        };
+        ctx.roster = graduate_roster(g);
+        ctx.previous = match known.others {
+            Some(others) => earlier_stages(others.iter().map(|(w, r)| (w, r)), survey.stage)?,
+            None => {
+                let read = others_of(db, gid, invitation.id, survey.stage).await?;
+                earlier_stages(read.iter().map(|(w, r)| (w, r)), survey.stage)?
+            }
+        };
     } else if let Some(eid) = invitation.employer_id {
         let e = employer::Entity::find_by_id(eid)
             .one(db)
@@ -324,51 +393,52 @@ pub fn graduate_roster(g: &graduate::Model) -> BTreeMap<String, String> {
     ])
 }
 
-/// The same graduate's answers at stages before `stage` (partial or complete), latest wave
-/// of each stage.
-async fn earlier_stages<C: ConnectionTrait>(
+/// The graduate's responses (partial or complete) to waves other than `current_invitation`'s,
+/// with their waves; none needed before the first stage.
+async fn others_of<C: ConnectionTrait>(
     db: &C,
     graduate_id: i32,
     current_invitation: i32,
     stage: Stage,
-) -> Result<BTreeMap<Stage, Answers>> {
-    let mut out: BTreeMap<Stage, (i32, Answers)> = BTreeMap::new();
+) -> Result<Vec<(wave::Model, response::Model)>> {
+    if stage == Stage::Graduation {
+        return Ok(Vec::new());
+    }
     let rows = invitation::Entity::find()
         .filter(invitation::Column::GraduateId.eq(graduate_id))
+        .filter(invitation::Column::Id.ne(current_invitation))
         .find_also_related(response::Entity)
+        .find_also_related(wave::Entity)
+        .filter(response::Column::Status.is_in(["partial", "complete"]))
         .all(db)
         .await?;
-    // Only the response being answered (or none): no earlier stage, no need to read the waves.
-    if rows
-        .iter()
-        .all(|(i, r)| r.is_none() || i.id == current_invitation)
-    {
-        return Ok(BTreeMap::new());
-    }
-    let wave_ids: Vec<i32> = rows.iter().map(|(i, _)| i.wave_id).collect();
-    let waves = wave::Entity::find()
-        .filter(wave::Column::Id.is_in(wave_ids))
-        .all(db)
-        .await?;
-    for (inv, resp) in rows {
-        let Some(resp) = resp else { continue };
+    Ok(rows
+        .into_iter()
+        .filter_map(|(_, r, w)| Some((w?, r?)))
+        .collect())
+}
+
+/// The answers at stages before `stage` (partial or complete responses), the latest wave of
+/// each stage, from the graduate's other responses.
+fn earlier_stages<'a>(
+    others: impl Iterator<Item = (&'a wave::Model, &'a response::Model)>,
+    stage: Stage,
+) -> Result<BTreeMap<Stage, Answers>> {
+    let mut out: BTreeMap<Stage, (i32, Answers)> = BTreeMap::new();
+    for (w, resp) in others {
         if !matches!(resp.status.as_str(), "partial" | "complete") {
             continue;
         }
-        let Some(w) = waves.iter().find(|w| w.id == inv.wave_id) else {
-            continue;
-        };
         let Ok(s) = w.stage.parse::<Stage>() else {
             continue;
         };
         if s >= stage {
             continue;
         }
-        let answers = answers_of(&resp)?;
         match out.get(&s) {
             Some((wid, _)) if *wid > w.id => {}
             _ => {
-                out.insert(s, (w.id, answers));
+                out.insert(s, (w.id, answers_of(resp)?));
             }
         }
     }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{DatabaseConnection, EntityTrait};
+use sea_orm::DatabaseConnection;
 
 use super::commands::{Command, parse_command};
 use super::outbound::OutboundMessage;
@@ -20,7 +20,7 @@ use super::{Inbound, InboundKind, Platform, render, store};
 use crate::error::{Error, Result};
 use crate::i18n::{Lang, Localizer};
 use crate::respond::{Outcome, Session};
-use crate::store::entities::{chat_state, invitation};
+use crate::store::entities::chat_state;
 use crate::store::responses::{self, Channel, Invitee, Status};
 use crate::survey::{Answer, Catalog, Engine, Question};
 use crate::wave::limit::AttemptLimiter;
@@ -132,6 +132,8 @@ struct Turn<'d, 'a> {
     platform: Platform,
     st: chat_state::Model,
     notes: Vec<String>,
+    /// The invitee read for this event, until a session takes it.
+    loaded: Option<Invitee>,
 }
 
 impl<'d, 'a> Turn<'d, 'a> {
@@ -141,6 +143,7 @@ impl<'d, 'a> Turn<'d, 'a> {
             platform,
             st,
             notes: Vec::new(),
+            loaded: None,
         }
     }
 
@@ -305,23 +308,21 @@ impl<'d, 'a> Turn<'d, 'a> {
     }
 
     /// Whether an invitation can be answered now: its wave is open, and it is neither
-    /// complete nor opted out.
-    async fn answerable(&self, invitation_id: i32) -> Result<bool> {
-        let Some(inv) = invitation::Entity::find_by_id(invitation_id)
-            .one(self.d.db)
-            .await?
-        else {
+    /// complete nor opted out. What was read is kept for the session that follows.
+    async fn answerable(&mut self, invitation_id: i32) -> Result<bool> {
+        let now = self.d.now;
+        let Some(found) = self.invitee(invitation_id).await? else {
             return Ok(false);
         };
-        let w = crate::wave::find(self.d.db, inv.wave_id).await?;
-        let open = w.opens_at <= self.d.now && w.closes_at.is_none_or(|c| self.d.now < c);
+        let w = &found.wave;
+        let open = w.opens_at <= now && w.closes_at.is_none_or(|c| now < c);
         if !open {
             return Ok(false);
         }
-        Ok(match responses::find(self.d.db, inv.id).await? {
+        Ok(match &found.response {
             None => true,
             Some(r) => !matches!(
-                responses::status_of(&r)?,
+                responses::status_of(r)?,
                 Status::Complete | Status::OptedOut
             ),
         })
@@ -329,36 +330,47 @@ impl<'d, 'a> Turn<'d, 'a> {
 
     /// Complete (every required question answered) while optional questions are still being
     /// asked.
-    async fn finishing(&self, invitation_id: i32) -> Result<bool> {
+    async fn finishing(&mut self, invitation_id: i32) -> Result<bool> {
         if self.st.question_id.is_none() {
             return Ok(false);
         }
-        Ok(match responses::find(self.d.db, invitation_id).await? {
-            Some(r) => responses::status_of(&r)? == Status::Complete,
-            None => false,
+        Ok(match self.invitee(invitation_id).await? {
+            Some(Invitee {
+                response: Some(r), ..
+            }) => responses::status_of(r)? == Status::Complete,
+            _ => false,
         })
     }
 
+    /// The invitee of `invitation_id` as read during this event (read once).
+    async fn invitee(&mut self, invitation_id: i32) -> Result<Option<&Invitee>> {
+        if self
+            .loaded
+            .as_ref()
+            .is_none_or(|i| i.invitation.id != invitation_id)
+        {
+            self.loaded = responses::invitee(self.d.db, invitation_id).await?;
+        }
+        Ok(self.loaded.as_ref())
+    }
+
     /// The session of the current invitation (through this platform's channel).
-    async fn session(&self) -> Result<Session> {
+    async fn session(&mut self) -> Result<Session> {
         let id = self
             .st
             .invitation_id
             .ok_or_else(|| Error::NotFound("no invitation bound".into()))?;
-        let inv = invitation::Entity::find_by_id(id)
-            .one(self.d.db)
-            .await?
-            .ok_or_else(|| Error::NotFound(format!("invitation {id}")))?;
-        let wave = crate::wave::find(self.d.db, inv.wave_id).await?;
-        let response = responses::find(self.d.db, inv.id).await?;
+        // What `answerable` read moments ago, else a fresh read (after a save: fresh).
+        let invitee = match self.loaded.take() {
+            Some(i) if i.invitation.id == id => i,
+            _ => responses::invitee(self.d.db, id)
+                .await?
+                .ok_or_else(|| Error::NotFound(format!("invitation {id}")))?,
+        };
         Session::open(
             self.d.db,
             self.d.catalog,
-            Invitee {
-                invitation: inv,
-                wave,
-                response,
-            },
+            invitee,
             self.channel(),
             self.d.now,
             self.d.today,

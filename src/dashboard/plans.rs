@@ -176,7 +176,7 @@ pub async fn open_plans(
         .into_iter()
         .map(|p| p.graduate_id)
         .collect();
-    let mut surveys: HashMap<i32, Survey> = HashMap::new();
+    let mut surveys: HashMap<i32, std::sync::Arc<Survey>> = HashMap::new();
     let mut report = Opened {
         checked: 0,
         opened: 0,

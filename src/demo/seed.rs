@@ -601,6 +601,8 @@ impl Run<'_> {
                     invitation: inv,
                     wave: w.clone(),
                     response: None,
+                    graduate: None,
+                    others: None,
                 };
                 let mut session =
                     Session::open(txn, self.catalog, invitee, channel, at, today).await?;

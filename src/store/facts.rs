@@ -3,7 +3,7 @@
 //! `responses::save_answers` in the same transaction as the answers; `rebuild` recomputes the
 //! whole table (after an upgrade, or responses written some other way).
 use std::collections::HashMap;
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::{Arc, LazyLock, Mutex, Weak};
 
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
@@ -240,7 +240,7 @@ async fn upsert<C: ConnectionTrait>(db: &C, rows: Vec<response_fact::ActiveModel
 }
 
 /// Records the facts of response `r` with `answers` (called by `save_answers`, in its
-/// transaction). Employer responses have no fact row.
+/// transaction), looking up whose response it is. Employer responses have no fact row.
 pub async fn record<C: ConnectionTrait>(
     db: &C,
     r: &response::Model,
@@ -274,7 +274,63 @@ pub async fn record<C: ConnectionTrait>(
     };
     let answers: Answers = serde_json::from_value(answers.clone())
         .map_err(|e| Error::Invalid(format!("answers cannot be read back: {e}")))?;
-    upsert(db, vec![row(r.id, wave_id, graduate_id, &ex, &answers)]).await
+    record_known(
+        db,
+        &Owner {
+            wave_id,
+            graduate_id,
+            extractor: &ex,
+        },
+        r.id,
+        &answers,
+    )
+    .await
+}
+
+/// Whose response is being saved, when the caller already knows (a respondent's session has
+/// the invitation and the definition in hand): the facts are then written without lookups.
+pub struct Owner<'a> {
+    pub wave_id: i32,
+    pub graduate_id: i32,
+    pub extractor: &'a Extractor,
+}
+
+/// Records the facts of response `response_id` of `owner`.
+pub async fn record_known<C: ConnectionTrait>(
+    db: &C,
+    owner: &Owner<'_>,
+    response_id: i32,
+    answers: &Answers,
+) -> Result<()> {
+    upsert(
+        db,
+        vec![row(
+            response_id,
+            owner.wave_id,
+            owner.graduate_id,
+            owner.extractor,
+            answers,
+        )],
+    )
+    .await
+}
+
+/// The extractor of a definition held in memory (the catalog's surveys are shared by every
+/// session, so each is built once; a snapshot's lives as long as someone holds the snapshot).
+pub fn extractor_of(survey: &Arc<Survey>) -> Arc<Extractor> {
+    static HELD: LazyLock<Mutex<Vec<(Weak<Survey>, Arc<Extractor>)>>> =
+        LazyLock::new(|| Mutex::new(Vec::new()));
+    let mut held = HELD.lock().unwrap_or_else(|p| p.into_inner());
+    held.retain(|(w, _)| w.strong_count() > 0);
+    if let Some((_, e)) = held
+        .iter()
+        .find(|(w, _)| std::ptr::eq(w.as_ptr(), Arc::as_ptr(survey)))
+    {
+        return e.clone();
+    }
+    let e = Arc::new(Extractor::new(survey));
+    held.push((Arc::downgrade(survey), e.clone()));
+    e
 }
 
 /// Recomputes the fact rows of every graduate response with answers; returns how many.

@@ -8,12 +8,14 @@ use std::str::FromStr;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
+    TransactionTrait,
 };
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::store::entities::{consent_event, invitation, response, wave};
+use crate::store::entities::{consent_event, graduate, invitation, response, wave};
+use crate::survey::{Answers, Stage};
 use crate::wave::code::Code;
 use crate::wave::limit::{self, AttemptLimiter};
 use crate::wave::token::{self, TokenKeys};
@@ -210,13 +212,22 @@ pub async fn open<C: ConnectionTrait>(
         return add_channel(db, existing, channel, now).await;
     }
     let (_, w) = invitation_and_wave(db, invitation_id).await?;
-    let mut model = new_response(
-        invitation_id,
-        w.survey_version,
-        Status::Opened,
-        channel,
-        now,
-    );
+    open_known(db, invitation_id, w.survey_version, None, channel, now).await
+}
+
+/// `open` for a caller that has just read the invitation's wave and response (`existing`).
+pub async fn open_known<C: ConnectionTrait>(
+    db: &C,
+    invitation_id: i32,
+    survey_version: i32,
+    existing: Option<response::Model>,
+    channel: Channel,
+    now: DateTime<Utc>,
+) -> Result<response::Model> {
+    if let Some(existing) = existing {
+        return add_channel(db, existing, channel, now).await;
+    }
+    let mut model = new_response(invitation_id, survey_version, Status::Opened, channel, now);
     model.opened_at = Set(Some(now));
     match response::Entity::insert(model)
         .exec_with_returning(db)
@@ -244,7 +255,7 @@ async fn add_channel<C: ConnectionTrait>(
         return Ok(existing);
     }
     let id = existing.id;
-    response::Entity::update_many()
+    let updated = response::Entity::update_many()
         .col_expr(response::Column::Channels, Expr::value(channels))
         .col_expr(
             response::Column::OpenedAt,
@@ -252,9 +263,13 @@ async fn add_channel<C: ConnectionTrait>(
         )
         .filter(response::Column::Id.eq(id))
         .filter(response::Column::Channels.eq(existing.channels.clone()))
-        .exec(db)
+        .exec_with_returning(db)
         .await?;
-    get(db, id).await
+    match updated.into_iter().next() {
+        Some(r) => Ok(r),
+        // Another channel was added meanwhile: what is stored is the answer.
+        None => get(db, id).await,
+    }
 }
 
 /// Records an answer to the privacy notice (a `consent_event` row, kept forever) and moves the
@@ -312,15 +327,14 @@ pub async fn record_consent<C: ConnectionTrait + TransactionTrait>(
                 );
         }
         // Guarded like a save, so an answer saved meanwhile is never overwritten by a status.
-        let changed = update
+        update
             .filter(response::Column::Id.eq(response_id))
             .filter(response::Column::Revision.eq(current.revision))
-            .exec(&txn)
-            .await?;
-        if changed.rows_affected == 0 {
-            return Err(stale(current.revision));
-        }
-        get(&txn, response_id).await
+            .exec_with_returning(&txn)
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| stale(current.revision))
     }
     .await;
     crate::store::finish(txn, result).await
@@ -338,6 +352,82 @@ pub async fn save_answers<C: ConnectionTrait + TransactionTrait, A: Serialize + 
     channel: Channel,
     now: DateTime<Utc>,
 ) -> Result<response::Model> {
+    let answers = answers_value(answers, status)?;
+    // The answers and their indicator facts (`store::facts`) are written together.
+    let txn = db.begin().await?;
+    let result = async {
+        let current = get(&txn, response_id).await?;
+        let saved = write_answers(
+            &txn,
+            &current,
+            expected_revision,
+            &answers,
+            status,
+            channel,
+            now,
+        )
+        .await?;
+        crate::store::facts::record(&txn, &saved, &answers).await?;
+        Ok(saved)
+    }
+    .await;
+    crate::store::finish(txn, result).await
+}
+
+/// `save_answers` for a caller that holds the response as it last read it (`current`) and
+/// knows whose it is (`owner`, for the facts; `None` for an employer): one guarded
+/// `UPDATE … RETURNING` and the fact row, with no reads, unless something changed meanwhile.
+pub async fn save_answers_known<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    current: &response::Model,
+    expected_revision: i32,
+    answers: &Answers,
+    status: Status,
+    channel: Channel,
+    now: DateTime<Utc>,
+    owner: Option<&crate::store::facts::Owner<'_>>,
+) -> Result<response::Model> {
+    let value = answers_value(answers, status)?;
+    let txn = db.begin().await?;
+    let result = async {
+        let saved = match write_answers(
+            &txn,
+            current,
+            expected_revision,
+            &value,
+            status,
+            channel,
+            now,
+        )
+        .await
+        {
+            // Touched meanwhile (another channel opened it, or a save): decide on what is
+            // stored now.
+            Err(Error::Conflict(_)) if current.revision == expected_revision => {
+                let stored = get(&txn, current.id).await?;
+                write_answers(
+                    &txn,
+                    &stored,
+                    expected_revision,
+                    &value,
+                    status,
+                    channel,
+                    now,
+                )
+                .await?
+            }
+            other => other?,
+        };
+        if let Some(owner) = owner {
+            crate::store::facts::record_known(&txn, owner, saved.id, answers).await?;
+        }
+        Ok(saved)
+    }
+    .await;
+    crate::store::finish(txn, result).await
+}
+
+fn answers_value<A: Serialize + ?Sized>(answers: &A, status: Status) -> Result<serde_json::Value> {
     if !matches!(status, Status::Partial | Status::Complete) {
         return Err(Error::Invalid(format!(
             "answers are saved as partial or complete, not {status}"
@@ -350,33 +440,25 @@ pub async fn save_answers<C: ConnectionTrait + TransactionTrait, A: Serialize + 
             "answers must be an object keyed by question id".into(),
         ));
     }
-    // The answers and their indicator facts (`store::facts`) are written together.
-    let txn = db.begin().await?;
-    let result = write_answers(
-        &txn,
-        response_id,
-        expected_revision,
-        answers,
-        status,
-        channel,
-        now,
-    )
-    .await;
-    crate::store::finish(txn, result).await
+    Ok(answers)
 }
 
+/// The guarded write: `UPDATE … RETURNING` only where the row is still as `current` says
+/// (revision — every status change and every save bumps it — and channels, which opening
+/// from another channel changes without a bump). Nothing matched: `current` is checked
+/// to say why — stale revision, or answers refused — else the row moved on since `current`
+/// was read, which is a conflict too.
 async fn write_answers<C: ConnectionTrait>(
     db: &C,
-    response_id: i32,
+    current: &response::Model,
     expected_revision: i32,
-    answers: serde_json::Value,
+    answers: &serde_json::Value,
     status: Status,
     channel: Channel,
     now: DateTime<Utc>,
 ) -> Result<response::Model> {
-    let current = get(db, response_id).await?;
-    check_revision(&current, expected_revision)?;
-    let current_status = status_of(&current)?;
+    check_revision(current, expected_revision)?;
+    let current_status = status_of(current)?;
     if !current_status.accepts_answers() {
         return Err(refusal(current_status));
     }
@@ -384,7 +466,12 @@ async fn write_answers<C: ConnectionTrait>(
         Status::Complete => current.completed_at.or(Some(now)),
         _ => current.completed_at,
     };
-    let changed = response::Entity::update_many()
+    let accepting: Vec<&str> = Status::ALL
+        .into_iter()
+        .filter(|s| s.accepts_answers())
+        .map(Status::as_str)
+        .collect();
+    let saved = response::Entity::update_many()
         .col_expr(response::Column::Answers, Expr::value(answers.clone()))
         .col_expr(response::Column::Status, Expr::value(status.as_str()))
         .col_expr(
@@ -397,16 +484,16 @@ async fn write_answers<C: ConnectionTrait>(
         )
         .col_expr(response::Column::CompletedAt, Expr::value(completed_at))
         .col_expr(response::Column::UpdatedAt, Expr::value(now))
-        .filter(response::Column::Id.eq(response_id))
+        .filter(response::Column::Id.eq(current.id))
         .filter(response::Column::Revision.eq(expected_revision))
-        .exec(db)
+        .filter(response::Column::Channels.eq(current.channels.clone()))
+        .filter(response::Column::Status.is_in(accepting))
+        .exec_with_returning(db)
         .await?;
-    if changed.rows_affected == 0 {
-        return Err(stale(expected_revision));
-    }
-    let saved = get(db, response_id).await?;
-    crate::store::facts::record(db, &saved, &answers).await?;
-    Ok(saved)
+    saved
+        .into_iter()
+        .next()
+        .ok_or_else(|| stale(expected_revision))
 }
 
 /// Marks a response complete without changing its answers (the engine has checked them).
@@ -503,12 +590,58 @@ fn refusal(status: Status) -> Error {
     }
 }
 
-/// Someone holding an invitation: what they were invited to and their response so far.
+/// Someone holding an invitation: what they were invited to, their response so far, and (for a
+/// graduate) their roster row and their other answered invitations.
 #[derive(Clone, Debug)]
 pub struct Invitee {
     pub invitation: invitation::Model,
     pub wave: wave::Model,
     pub response: Option<response::Model>,
+    pub graduate: Option<graduate::Model>,
+    /// The same graduate's responses to other waves, with their waves, when read with the
+    /// invitation (`None`: not read; ask the database).
+    pub others: Option<Vec<(wave::Model, response::Model)>>,
+}
+
+/// The invitee of `invitation_id` — invitation, wave, response and graduate in one query by
+/// primary keys, then the graduate's other responses (a second query, only past the first
+/// stage): every form page and bot message starts here. (One query with
+/// `id = ? OR graduate_id = (…)` was tried: fine on SQLite, but PostgreSQL planned it worse than
+/// the two simple ones.)
+pub async fn invitee<C: ConnectionTrait>(db: &C, invitation_id: i32) -> Result<Option<Invitee>> {
+    let row = invitation::Entity::find_by_id(invitation_id)
+        .find_also_related(wave::Entity)
+        .find_also_related(response::Entity)
+        .find_also(invitation::Entity, graduate::Entity)
+        .one(db)
+        .await?;
+    let Some((invitation, Some(wave), response, graduate)) = row else {
+        return Ok(None);
+    };
+    let others = match invitation.graduate_id {
+        Some(gid) if wave.stage != Stage::Graduation.as_str() => Some(
+            invitation::Entity::find()
+                .filter(invitation::Column::GraduateId.eq(gid))
+                .filter(invitation::Column::Id.ne(invitation_id))
+                .find_also_related(response::Entity)
+                .find_also_related(wave::Entity)
+                .filter(response::Column::Id.is_not_null())
+                .all(db)
+                .await?
+                .into_iter()
+                .filter_map(|(_, r, w)| Some((w?, r?)))
+                .collect(),
+        ),
+        // Nothing comes before the first stage; an employer has no other stages.
+        _ => Some(Vec::new()),
+    };
+    Ok(Some(Invitee {
+        invitation,
+        wave,
+        response,
+        graduate,
+        others,
+    }))
 }
 
 /// The invitee of a personal link's token. Forged or garbled tokens count as failures of
@@ -522,13 +655,10 @@ pub async fn find_by_token<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> Result<Invitee> {
     limit::guarded(limiter, limiter_key, || async {
-        let (invitation, wave) = token::resolve(db, keys, token, now).await?;
-        let response = find(db, invitation.id).await?;
-        Ok(Invitee {
-            invitation,
-            wave,
-            response,
-        })
+        let claims = token::verify(keys, token, now)?;
+        let found = invitee(db, claims.i).await?.ok_or(Error::Unauthorized)?;
+        token::admits(&claims, &found.invitation, &found.wave, now)?;
+        Ok(found)
     })
     .await
 }
@@ -545,21 +675,21 @@ pub async fn find_by_code<C: ConnectionTrait>(
 ) -> Result<Invitee> {
     limit::guarded(limiter, limiter_key, || async {
         let code = Code::parse(typed)?;
-        let invitation = invitation::Entity::find()
+        let id = invitation::Entity::find()
             .filter(invitation::Column::Code.eq(code.as_str()))
+            .select_only()
+            .column(invitation::Column::Id)
+            .into_tuple::<i32>()
             .one(db)
             .await?
             .ok_or_else(|| Error::NotFound("no invitation has this code".into()))?;
-        let wave = crate::wave::find(db, invitation.wave_id).await?;
-        if crate::wave::access_until(&wave) <= now {
+        let found = invitee(db, id)
+            .await?
+            .ok_or_else(|| Error::NotFound("no invitation has this code".into()))?;
+        if crate::wave::access_until(&found.wave) <= now {
             return Err(Error::LinkExpired);
         }
-        let response = find(db, invitation.id).await?;
-        Ok(Invitee {
-            invitation,
-            wave,
-            response,
-        })
+        Ok(found)
     })
     .await
 }

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 
@@ -81,7 +82,8 @@ pub fn line_of(text: &str, offset: usize) -> usize {
 /// Everything loaded from a surveys folder.
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
-    surveys: BTreeMap<String, Survey>,
+    /// Shared, so a respondent's session holds the definition without copying it.
+    surveys: BTreeMap<String, Arc<Survey>>,
     lists: BTreeMap<String, ChoiceList>,
     regions: Regions,
 }
@@ -105,24 +107,35 @@ impl Catalog {
     /// A catalog from definitions already in memory (tests, snapshots). Not checked.
     pub fn from_parts(surveys: Vec<Survey>, choices: ChoiceFile, regions: Regions) -> Catalog {
         Catalog {
-            surveys: surveys.into_iter().map(|s| (s.id.clone(), s)).collect(),
+            surveys: surveys
+                .into_iter()
+                .map(|s| (s.id.clone(), Arc::new(s)))
+                .collect(),
             lists: choices.lists,
             regions,
         }
     }
 
     pub fn survey(&self, id: &str) -> Option<&Survey> {
-        self.surveys.get(id)
+        self.surveys.get(id).map(|s| &**s)
+    }
+
+    /// The survey `id`, shared.
+    pub fn survey_shared(&self, id: &str) -> Option<Arc<Survey>> {
+        self.surveys.get(id).cloned()
     }
 
     /// Every survey, by id.
     pub fn surveys(&self) -> impl Iterator<Item = &Survey> {
-        self.surveys.values()
+        self.surveys.values().map(|s| &**s)
     }
 
     /// The survey of a stage (the first by id, should there be several).
     pub fn survey_for_stage(&self, stage: Stage) -> Option<&Survey> {
-        self.surveys.values().find(|s| s.stage == stage)
+        self.surveys
+            .values()
+            .map(|s| &**s)
+            .find(|s| s.stage == stage)
     }
 
     pub fn list(&self, id: &str) -> Option<&ChoiceList> {
@@ -260,7 +273,7 @@ pub fn read_dir(dir: &Path) -> (Catalog, Vec<SourceFile>, Vec<Problem>) {
                             ),
                         ));
                     }
-                    catalog.surveys.insert(survey.id.clone(), survey);
+                    catalog.surveys.insert(survey.id.clone(), Arc::new(survey));
                 }
                 Err(mut p) => {
                     // Settings checked as a whole question point at the whole array of

@@ -125,24 +125,35 @@ pub async fn resolve<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> Result<(invitation::Model, wave::Model)> {
     let claims = verify(keys, token, now)?;
-    let invitation = invitation::Entity::find_by_id(claims.i)
+    let (invitation, wave) = invitation::Entity::find_by_id(claims.i)
+        .find_also_related(wave::Entity)
         .one(db)
         .await?
+        .and_then(|(i, w)| w.map(|w| (i, w)))
         .ok_or(Error::Unauthorized)?;
-    if invitation.wave_id != claims.w {
+    admits(&claims, &invitation, &wave, now)?;
+    Ok((invitation, wave))
+}
+
+/// Whether verified `claims` open `invitation` of `wave` as stored now: the invitation is the
+/// token's, part of the token's wave and audience (a token cannot be moved to another wave),
+/// and the wave still accepts its links.
+pub fn admits(
+    claims: &Claims,
+    invitation: &invitation::Model,
+    wave: &wave::Model,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    if invitation.id != claims.i || invitation.wave_id != claims.w || wave.id != claims.w {
         return Err(Error::Unauthorized);
     }
-    let wave = wave::Entity::find_by_id(invitation.wave_id)
-        .one(db)
-        .await?
-        .ok_or(Error::Unauthorized)?;
-    let audience = audience(&wave);
-    if audience_str(audience) != claims.aud || !invites(audience, &invitation) {
+    let audience = audience(wave);
+    if audience_str(audience) != claims.aud || !invites(audience, invitation) {
         return Err(Error::Unauthorized);
     }
     // The wave's dates may have moved since the token was signed; the stored wave wins.
-    if super::access_until(&wave) <= now {
+    if super::access_until(wave) <= now {
         return Err(Error::LinkExpired);
     }
-    Ok((invitation, wave))
+    Ok(())
 }

@@ -1164,3 +1164,68 @@ storage_test! {
         assert_eq!(table.rows[1][8], export::Cell::Number(5.0));
     }
 }
+
+storage_test! {
+    async fn a_session_reads_everything_in_one_go_and_saves_with_what_it_read(t) {
+        use gradtrace::respond::{Outcome, Session};
+        use gradtrace::store::entities::response_fact;
+        let db = &t.db;
+        let catalog = catalog();
+        let grad_wave = invited_cohort(db, 1).await;
+        let year1 = new_wave(db, "wyear1", 2025).await;
+        invite::invite(db, year1.id, now()).await.expect("invite year1");
+        let grad_inv = invitation_of(db, grad_wave.id, "202500001").await;
+        let y1_inv = invitation_of(db, year1.id, "202500001").await;
+        // The graduation-stage answers exist (partial counts as an earlier stage).
+        let r = responses::open(db, grad_inv.id, Channel::Web, now()).await.unwrap();
+        let r = responses::record_consent(db, r.id, 2, true, Channel::Web, now()).await.unwrap();
+        responses::save_answers(db, r.id, r.revision, &page_one(), Status::Partial, Channel::Web, now()).await.unwrap();
+
+        // One read brings the invitation, its wave, the graduate and their other responses.
+        let found = responses::invitee(db, y1_inv.id).await.unwrap().expect("invitee");
+        assert_eq!((found.invitation.id, found.wave.id), (y1_inv.id, year1.id));
+        assert!(found.response.is_none());
+        assert_eq!(found.graduate.as_ref().map(|g| g.student_id.as_str()), Some("202500001"));
+        let others = found.others.clone().expect("others read");
+        assert_eq!(others.len(), 1);
+        assert_eq!((others[0].0.id, others[0].1.status.as_str()), (grad_wave.id, "partial"));
+        assert!(responses::invitee(db, 999_999).await.unwrap().is_none());
+
+        let today = NaiveDate::from_ymd_opt(2025, 7, 1).unwrap();
+        let mut s = Session::open(db, &catalog, found, Channel::Web, now(), today).await.unwrap();
+        assert_eq!(
+            s.context.previous.get(&gradtrace::survey::Stage::Graduation).and_then(|a| a.get("destination_type")),
+            Some(&Answer::choice("employed")),
+            "the earlier stage came with the one read"
+        );
+        s.consent(db, true, Channel::Web, now()).await.unwrap();
+
+        // Meanwhile the same person opens the survey in the bot: channels change, revision not.
+        let in_bot = responses::open(db, y1_inv.id, Channel::Wechat, now()).await.unwrap();
+        assert_eq!((in_bot.channels.as_str(), in_bot.revision), ("web,wechat", s.response.revision));
+
+        // The web session still saves (its copy of the row is older, but no answer changed).
+        let out = s
+            .answer(db, &catalog, "same_employer", Answer::choice("yes"), Channel::Web, now())
+            .await
+            .unwrap();
+        assert!(matches!(out, Outcome::Saved));
+        let stored = response::Entity::find_by_id(s.response.id).one(db).await.unwrap().unwrap();
+        assert_eq!(stored.channels, "web,wechat", "the bot's channel is kept");
+        assert_eq!(stored.answers["same_employer"], serde_json::json!({"choice": "yes"}));
+        assert_eq!(stored, s.response);
+        // Its indicator facts were written with it, for this wave and graduate.
+        let fact = response_fact::Entity::find_by_id(stored.id).one(db).await.unwrap().expect("fact row");
+        assert_eq!((fact.wave_id, fact.graduate_id), (year1.id, y1_inv.graduate_id.unwrap()));
+
+        // A copy of the row from before that save is stale: refused, nothing changed.
+        let stale = responses::save_answers_known(
+            db, &in_bot, in_bot.revision, &Answers::new().with("satisfaction", Answer::Rating(1)),
+            Status::Partial, Channel::Wechat, now(), None,
+        )
+        .await;
+        assert!(matches!(stale, Err(Error::Conflict(_))), "{stale:?}");
+        let after = response::Entity::find_by_id(stored.id).one(db).await.unwrap().unwrap();
+        assert_eq!(after, stored);
+    }
+}

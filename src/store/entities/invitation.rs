@@ -22,11 +22,35 @@ pub struct Model {
 pub enum Relation {
     #[sea_orm(has_one = "super::response::Entity")]
     Response,
+    #[sea_orm(
+        belongs_to = "super::wave::Entity",
+        from = "Column::WaveId",
+        to = "super::wave::Column::Id"
+    )]
+    Wave,
+    #[sea_orm(
+        belongs_to = "super::graduate::Entity",
+        from = "Column::GraduateId",
+        to = "super::graduate::Column::Id"
+    )]
+    Graduate,
 }
 
 impl Related<super::response::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Response.def()
+    }
+}
+
+impl Related<super::wave::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Wave.def()
+    }
+}
+
+impl Related<super::graduate::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Graduate.def()
     }
 }
 
