@@ -236,7 +236,7 @@ pub struct GroupReport {
 pub const GRADUATE_STAGES: [Stage; 4] =
     [Stage::Graduation, Stage::Year1, Stage::Year3, Stage::Year5];
 
-fn zone_str(z: Zone) -> &'static str {
+pub(super) fn zone_str(z: Zone) -> &'static str {
     match z {
         Zone::East => "east",
         Zone::Central => "central",
@@ -245,7 +245,7 @@ fn zone_str(z: Zone) -> &'static str {
     }
 }
 
-fn tier_str(t: CityTier) -> &'static str {
+pub(super) fn tier_str(t: CityTier) -> &'static str {
     match t {
         CityTier::First => "first",
         CityTier::NewFirst => "new_first",
@@ -605,7 +605,7 @@ impl Acc {
 }
 
 /// Salary figures from the salaries (and deflated salaries) of the working respondents.
-fn salary(p: &Policy, raw: Vec<f64>, deflated: Vec<f64>) -> Salary {
+pub(super) fn salary(p: &Policy, raw: Vec<f64>, deflated: Vec<f64>) -> Salary {
     let n = raw.len() as u64;
     let raw = stats::sorted(raw);
     let defl = stats::sorted(deflated);

@@ -4,12 +4,13 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::compute::{
     By, GOOD_RATING, GRADUATE_STAGES, GroupKey, GroupReport, Growth, Person, Salary, StageReport,
+    salary, tier_str, zone_str,
 };
 use super::facts::{Destination, Facts};
 use super::figure::{Breakdown, Figure, Policy};
 use super::price::PriceIndex;
 use super::stats;
-use crate::survey::{CityTier, Stage, YearMonth, Zone};
+use crate::survey::{Stage, YearMonth};
 
 /// A roster and its facts, as the former `Cohort` held them.
 pub struct Reference {
@@ -46,24 +47,6 @@ impl Reference {
 
     fn get(&self, stage: Stage, pos: u32) -> Option<&Facts> {
         self.facts.get(&stage)?.get(pos as usize)?.as_ref()
-    }
-}
-
-fn zone_str(z: Zone) -> &'static str {
-    match z {
-        Zone::East => "east",
-        Zone::Central => "central",
-        Zone::West => "west",
-        Zone::Other => "other",
-    }
-}
-
-fn tier_str(t: CityTier) -> &'static str {
-    match t {
-        CityTier::First => "first",
-        CityTier::NewFirst => "new_first",
-        CityTier::Other => "other",
-        CityTier::County => "county",
     }
 }
 
@@ -132,18 +115,8 @@ impl Ctx<'_> {
                 Some((s, self.prices.deflate(s, f.province.as_deref())))
             })
             .collect();
-        let n = pay.len() as u64;
-        let raw = stats::sorted(pay.iter().map(|p| p.0).collect());
-        let defl = stats::sorted(pay.iter().map(|p| p.1).collect());
-        let p = self.policy;
-        Salary {
-            median: p.stat(stats::quantile_sorted(&raw, 0.5), n),
-            mean: p.mean(&raw),
-            p25: p.stat(stats::quantile_sorted(&raw, 0.25), n),
-            p75: p.stat(stats::quantile_sorted(&raw, 0.75), n),
-            deflated_median: p.stat(stats::quantile_sorted(&defl, 0.5), n),
-            deflated_mean: p.mean(&defl),
-        }
+        let (raw, deflated) = pay.into_iter().unzip();
+        salary(self.policy, raw, deflated)
     }
 
     fn growth(&self, stage: Stage, people: &[u32]) -> Growth {
