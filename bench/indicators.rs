@@ -160,7 +160,7 @@ async fn main() {
 
     // 2. From the database.
     let db_n: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(100_000);
-    let (db, _dir) = open_db(args.get(1).map(String::as_str)).await;
+    let (db, _dir, _) = open_db(args.get(1).map(String::as_str)).await;
     let catalog = Catalog::load(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("surveys")

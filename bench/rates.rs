@@ -21,45 +21,19 @@ use gradtrace::store::entities::{graduate, invitation, reminder, response, staff
 use gradtrace::survey::Catalog;
 use gradtrace::wave::plan::ReminderPlan;
 use gradtrace::wave::{self as waves, NewWave, invite};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
 use tower::ServiceExt;
 
 #[path = "support/alloc.rs"]
 mod alloc;
+#[path = "support/db.rs"]
+mod db;
+use db::open_db;
 
 const SECRET: &str = "bench-secret-0123456789abcdefghijklmnop";
 
 fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
-}
-
-async fn open_db(url: Option<&str>) -> (DatabaseConnection, Option<tempfile::TempDir>, String) {
-    match url {
-        Some(url) if url.starts_with("postgres") => {
-            let schema = format!("bench_{}", uuid::Uuid::new_v4().simple());
-            let admin = gradtrace::store::connect(url).await.expect("postgres");
-            admin
-                .execute_unprepared(&format!("CREATE SCHEMA {schema}"))
-                .await
-                .expect("schema");
-            let db = gradtrace::store::connect_in_schema(url, Some(&schema))
-                .await
-                .expect("postgres schema");
-            gradtrace::store::migrate(&db).await.expect("migrate");
-            println!("database: PostgreSQL, schema {schema} (drop it afterwards)");
-            (db, None, url.to_string())
-        }
-        _ => {
-            let dir = tempfile::tempdir().expect("temp dir");
-            let url = format!("sqlite://{}", dir.path().join("bench.db").display());
-            let db = gradtrace::store::connect(&url).await.expect("sqlite");
-            gradtrace::store::migrate(&db).await.expect("migrate");
-            println!("database: SQLite file (WAL)");
-            (db, Some(dir), url)
-        }
-    }
 }
 
 /// A cohort's roster: 20 departments, 100 majors, a class per 40 graduates.

@@ -40,7 +40,7 @@ async fn main() {
         .filter(|a| a != "--bench")
         .collect();
     let cohort: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(100_000);
-    let (db, _dir) = open_db(args.get(1).map(String::as_str)).await;
+    let (db, _dir, _) = open_db(args.get(1).map(String::as_str)).await;
     let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/wave");
     let catalog = Catalog::load(&fixtures).expect("fixture surveys");
     let survey = catalog.survey("wgrad").expect("wgrad").clone();

@@ -2,7 +2,9 @@
 //! own, or a fresh SQLite file in a temporary folder, migrated.
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 
-pub async fn open_db(url: Option<&str>) -> (DatabaseConnection, Option<tempfile::TempDir>) {
+/// Returns the connection, the SQLite file's folder (kept while it lives) and the URL a server
+/// should be configured with.
+pub async fn open_db(url: Option<&str>) -> (DatabaseConnection, Option<tempfile::TempDir>, String) {
     match url {
         Some(url) if url.starts_with("postgres") => {
             let schema = format!("bench_{}", uuid::Uuid::new_v4().simple());
@@ -16,7 +18,7 @@ pub async fn open_db(url: Option<&str>) -> (DatabaseConnection, Option<tempfile:
                 .expect("postgres schema");
             gradtrace::store::migrate(&db).await.expect("migrate");
             println!("database: PostgreSQL, schema {schema} (drop it afterwards)");
-            (db, None)
+            (db, None, url.to_string())
         }
         _ => {
             let dir = tempfile::tempdir().expect("temp dir");
@@ -24,7 +26,7 @@ pub async fn open_db(url: Option<&str>) -> (DatabaseConnection, Option<tempfile:
             let db = gradtrace::store::connect(&url).await.expect("sqlite");
             gradtrace::store::migrate(&db).await.expect("migrate");
             println!("database: SQLite file (WAL)");
-            (db, Some(dir))
+            (db, Some(dir), url)
         }
     }
 }
