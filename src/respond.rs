@@ -9,7 +9,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
 
 use crate::error::{Error, Result};
-use crate::indicators::Extractor;
 use crate::store::entities::{employer, graduate, invitation, response, wave};
 use crate::store::facts::Owner;
 use crate::store::responses::{self, Channel, Invitee, Status};
@@ -26,8 +25,6 @@ pub struct Session {
     pub survey: Arc<Survey>,
     pub context: Context,
     pub answers: Answers,
-    /// Reads the indicator facts out of the answers (graduates only).
-    extractor: Option<Arc<Extractor>>,
 }
 
 /// What a submitted page or answer came to.
@@ -77,10 +74,6 @@ impl Session {
         };
         let context = context_with(db, &invitation, known, &survey, today).await?;
         let answers = answers_of(&response)?;
-        let extractor = invitation
-            .graduate_id
-            .is_some()
-            .then(|| crate::store::facts::extractor_of(&survey));
         Ok(Session {
             invitation,
             wave,
@@ -88,7 +81,6 @@ impl Session {
             survey,
             context,
             answers,
-            extractor,
         })
     }
 
@@ -230,14 +222,17 @@ impl Session {
         } else {
             Status::Partial
         };
-        let owner = match (self.invitation.graduate_id, &self.extractor) {
-            (Some(graduate_id), Some(extractor)) => Some(Owner {
-                wave_id: self.wave.id,
-                graduate_id,
-                extractor,
-            }),
-            _ => None,
-        };
+        // Only graduates' answers have indicator facts; the extractor is built once per
+        // definition and looked up only when something is saved.
+        let extractor = self
+            .invitation
+            .graduate_id
+            .map(|gid| (gid, crate::store::facts::extractor_of(&self.survey)));
+        let owner = extractor.as_ref().map(|(graduate_id, extractor)| Owner {
+            wave_id: self.wave.id,
+            graduate_id: *graduate_id,
+            extractor,
+        });
         match responses::save_answers_known(
             db,
             &self.response,
