@@ -654,13 +654,21 @@ pub async fn find_by_token<C: ConnectionTrait>(
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<Invitee> {
-    limit::guarded(limiter, limiter_key, || async {
-        let claims = token::verify(keys, token, now)?;
-        let found = invitee(db, claims.i).await?.ok_or(Error::Unauthorized)?;
-        token::admits(&claims, &found.invitation, &found.wave, now)?;
-        Ok(found)
-    })
-    .await
+    limit::guarded(limiter, limiter_key, || by_token(db, keys, token, now)).await
+}
+
+/// The invitee a token opens, checked against the stored invitation and wave (no limiter:
+/// `find_by_token` is the front door; this is what it and `token::resolve` share).
+pub async fn by_token<C: ConnectionTrait>(
+    db: &C,
+    keys: &TokenKeys,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Invitee> {
+    let claims = token::verify(keys, token, now)?;
+    let found = invitee(db, claims.i).await?.ok_or(Error::Unauthorized)?;
+    token::admits(&claims, &found.invitation, &found.wave, now)?;
+    Ok(found)
 }
 
 /// The invitee of a code typed into the bot (any case, with or without the dash). Unknown or

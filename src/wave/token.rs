@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use sea_orm::{ConnectionTrait, EntityTrait};
+use sea_orm::ConnectionTrait;
 use serde::{Deserialize, Serialize};
 
 use super::{audience, audience_str, invites};
@@ -124,15 +124,8 @@ pub async fn resolve<C: ConnectionTrait>(
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<(invitation::Model, wave::Model)> {
-    let claims = verify(keys, token, now)?;
-    let (invitation, wave) = invitation::Entity::find_by_id(claims.i)
-        .find_also_related(wave::Entity)
-        .one(db)
-        .await?
-        .and_then(|(i, w)| w.map(|w| (i, w)))
-        .ok_or(Error::Unauthorized)?;
-    admits(&claims, &invitation, &wave, now)?;
-    Ok((invitation, wave))
+    let found = crate::store::responses::by_token(db, keys, token, now).await?;
+    Ok((found.invitation, found.wave))
 }
 
 /// Whether verified `claims` open `invitation` of `wave` as stored now: the invitation is the
