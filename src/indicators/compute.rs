@@ -632,6 +632,31 @@ fn growth(p: &Policy, raw: Vec<f64>, deflated: Vec<f64>) -> Growth {
     }
 }
 
+/// The (department, major, degree level) a person is grouped under `by`; the parts not grouped
+/// by are empty.
+pub(super) fn group_key(by: By, person: &Person) -> (&str, &str, &str) {
+    match by {
+        By::School => ("", "", ""),
+        By::Department => (person.department.as_str(), "", ""),
+        By::Major => (person.department.as_str(), person.major.as_str(), ""),
+        By::DegreeLevel => ("", "", person.degree_level.as_str()),
+    }
+}
+
+/// The stages asked for, or every graduate stage when none (employer stages are not graduate
+/// indicators).
+pub(super) fn graduate_stages(stages: &[Stage]) -> Vec<Stage> {
+    if stages.is_empty() {
+        GRADUATE_STAGES.to_vec()
+    } else {
+        stages
+            .iter()
+            .copied()
+            .filter(|s| *s != Stage::Employer)
+            .collect()
+    }
+}
+
 /// The group of every roster position (ids in `GroupKey` order), and the keys.
 fn groups(cohort: &Cohort, by: By) -> (Vec<u32>, Vec<GroupKey>) {
     // Group on integer ids of borrowed keys; a `GroupKey` is made once per group, not per person.
@@ -639,12 +664,7 @@ fn groups(cohort: &Cohort, by: By) -> (Vec<u32>, Vec<GroupKey>) {
     let mut first: Vec<usize> = Vec::new();
     let mut group_of: Vec<u32> = Vec::with_capacity(cohort.roster.len());
     for (i, person) in cohort.roster.iter().enumerate() {
-        let key = match by {
-            By::School => ("", "", ""),
-            By::Department => (person.department.as_str(), "", ""),
-            By::Major => (person.department.as_str(), person.major.as_str(), ""),
-            By::DegreeLevel => ("", "", person.degree_level.as_str()),
-        };
+        let key = group_key(by, person);
         let next = first.len() as u32;
         let id = *ids.entry(key).or_insert(next);
         if id == next {
@@ -682,15 +702,7 @@ pub fn compute(
     prices: &PriceIndex,
 ) -> Vec<GroupReport> {
     let (group_of, keys) = groups(cohort, by);
-    let stages: Vec<Stage> = if stages.is_empty() {
-        GRADUATE_STAGES.to_vec()
-    } else {
-        stages
-            .iter()
-            .copied()
-            .filter(|s| *s != Stage::Employer)
-            .collect()
-    };
+    let stages = graduate_stages(stages);
     let index: Vec<f64> = cohort
         .names
         .names()

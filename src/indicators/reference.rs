@@ -3,8 +3,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::compute::{
-    By, GOOD_RATING, GRADUATE_STAGES, GroupKey, GroupReport, Growth, Person, Salary, StageReport,
-    salary, tier_str, zone_str,
+    By, GOOD_RATING, GroupKey, GroupReport, Growth, Person, Salary, StageReport, graduate_stages,
+    group_key, salary, tier_str, zone_str,
 };
 use super::facts::{Destination, Facts};
 use super::figure::{Breakdown, Figure, Policy};
@@ -314,12 +314,7 @@ pub fn compute(
     let mut ids: HashMap<(&str, &str, &str), u32> = HashMap::new();
     let mut members: Vec<(usize, Vec<u32>)> = Vec::new();
     for (i, person) in cohort.roster.iter().enumerate() {
-        let key = match by {
-            By::School => ("", "", ""),
-            By::Department => (person.department.as_str(), "", ""),
-            By::Major => (person.department.as_str(), person.major.as_str(), ""),
-            By::DegreeLevel => ("", "", person.degree_level.as_str()),
-        };
+        let key = group_key(by, person);
         let next = members.len() as u32;
         let id = *ids.entry(key).or_insert(next);
         if id == next {
@@ -331,15 +326,7 @@ pub fn compute(
         .into_iter()
         .map(|(first, people)| (GroupKey::of(by, &cohort.roster[first]), people))
         .collect();
-    let stages: Vec<Stage> = if stages.is_empty() {
-        GRADUATE_STAGES.to_vec()
-    } else {
-        stages
-            .iter()
-            .copied()
-            .filter(|s| *s != Stage::Employer)
-            .collect()
-    };
+    let stages = graduate_stages(stages);
     let ctx = Ctx {
         cohort,
         policy,
