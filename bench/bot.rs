@@ -9,7 +9,7 @@
 //! (PostgreSQL: TEST_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/test, in a
 //! schema of its own that is dropped afterwards.)
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use gradtrace::bot::BotConfig;
 use gradtrace::bot::adapters::wechat::{self, AesKey};
@@ -19,6 +19,9 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 #[path = "support/alloc.rs"]
 mod alloc;
+#[path = "support/timing.rs"]
+mod timing;
+use timing::percentile;
 
 const TOKEN: &str = "bench-token";
 const AES_KEY: &str = "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR";
@@ -107,13 +110,6 @@ fn reply_text(body: &str, user: &str, key: &AesKey) -> Option<String> {
         .then(|| field(&xml, "Content").unwrap_or("").to_string())
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    sorted[(((sorted.len() - 1) as f64) * p).round() as usize]
-}
-
 fn main() {
     let opts = options();
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -139,16 +135,7 @@ async fn run(opts: Options) {
         format!("sqlite://{}", dir.path().join("bench.db").display())
     };
     let config = {
-        use clap::Parser;
-        #[derive(Parser)]
-        struct Cli {
-            #[command(flatten)]
-            config: gradtrace::config::Config,
-        }
-        let mut c = Cli::parse_from(["gradtrace"]).config;
-        c.database_url = url;
-        c.secret = Some(SECRET.into());
-        c.redis_url = None;
+        let mut c = gradtrace::config::Config::local(&url, SECRET);
         c.base_url = Some("https://survey.example.edu".into());
         c.bot = BotConfig {
             wechat_token: Some(TOKEN.into()),

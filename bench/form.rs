@@ -20,6 +20,9 @@ use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, Set};
 
 #[path = "support/alloc.rs"]
 mod alloc;
+#[path = "support/timing.rs"]
+mod timing;
+use timing::percentile;
 
 const SECRET: &str = "bench-secret-bench-secret-0123456789abcdef";
 
@@ -102,23 +105,9 @@ async fn drop_schema(db: &Db) {
     }
 }
 
-fn config(db_url: &str) -> Config {
-    use clap::Parser;
-    #[derive(Parser)]
-    struct Cli {
-        #[command(flatten)]
-        config: Config,
-    }
-    let mut c = Cli::parse_from(["gradtrace"]).config;
-    c.database_url = db_url.to_string();
-    c.secret = Some(SECRET.to_string());
-    c.redis_url = None;
-    c
-}
-
 /// Starts the server as `gradtrace serve` does, seeds the wave; returns base URL and link paths.
 async fn start(db: &Db, n: usize) -> (String, Vec<String>, gradtrace::web::AppState) {
-    let cfg = config(&db.url);
+    let cfg = Config::local(&db.url, SECRET);
     let mut services = gradtrace::app::services(cfg, Arc::new(SystemClock))
         .await
         .expect("services");
@@ -365,14 +354,6 @@ fn step_name(method: &str, path: &str) -> String {
         ["p", page] => format!("{method} page {page}"),
         [what, ..] => format!("{method} {what}"),
     }
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
 }
 
 fn ms(d: Duration) -> String {

@@ -201,20 +201,6 @@ fn report(what: &str, s: &Stats) {
     );
 }
 
-fn config(url: &str) -> gradtrace::config::Config {
-    use clap::Parser;
-    #[derive(Parser)]
-    struct Cli {
-        #[command(flatten)]
-        config: gradtrace::config::Config,
-    }
-    let mut c = Cli::parse_from(["gradtrace"]).config;
-    c.database_url = url.to_string();
-    c.secret = Some(SECRET.to_string());
-    c.redis_url = None;
-    c
-}
-
 #[tokio::main]
 async fn main() {
     let args: Vec<String> = std::env::args()
@@ -225,7 +211,7 @@ async fn main() {
     let requests: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(100);
     let (db, _dir, url) = open_db(args.get(1).map(String::as_str)).await;
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut config = config(&url);
+    let mut config = gradtrace::config::Config::local(&url, SECRET);
     config.surveys_dir = root.join("surveys");
     config.locales_dir = root.join("locales");
     let catalog = Catalog::load(&config.surveys_dir).expect("surveys");

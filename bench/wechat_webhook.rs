@@ -18,6 +18,10 @@ use gradtrace::bot::adapters::wechat::{self, AesKey};
 use gradtrace::bot::{BotConfig, Channel, Choice, InboundRequest, OutboundMessage};
 use gradtrace::clock::SystemClock;
 
+#[path = "support/timing.rs"]
+mod timing;
+use timing::percentile;
+
 const TOKEN: &str = "bench-token";
 const AES_KEY: &str = "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR";
 const APP_ID: &str = "wx49f0ab532d5d035a";
@@ -180,14 +184,6 @@ fn reply_ok(body: &str, user: &str, token: &str, key: &AesKey, app_id: &str) -> 
             .unwrap_or(false),
         Err(_) => false,
     }
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
 }
 
 fn main() {

@@ -112,6 +112,22 @@ pub struct Config {
 }
 
 impl Config {
+    /// The settings `gradtrace` takes with no arguments (environment variables still apply),
+    /// over `database_url` and `secret`, without Redis: what tests and benches start from.
+    pub fn local(database_url: &str, secret: &str) -> Config {
+        use clap::Parser;
+        #[derive(Parser)]
+        struct Cli {
+            #[command(flatten)]
+            config: Config,
+        }
+        let mut c = Cli::parse_from(["gradtrace"]).config;
+        c.database_url = database_url.to_string();
+        c.secret = Some(secret.to_string());
+        c.redis_url = None;
+        c
+    }
+
     /// The base URL links are built from, without a trailing slash.
     pub fn base_url(&self) -> String {
         match &self.base_url {

@@ -20,17 +20,7 @@ use crate::common::TestDb;
 pub const SECRET: &str = "test-secret-test-secret-test-secret-0123";
 
 pub fn config(db_url: &str) -> Config {
-    use clap::Parser;
-    #[derive(Parser)]
-    struct Cli {
-        #[command(flatten)]
-        config: Config,
-    }
-    let mut c = Cli::parse_from(["gradtrace"]).config;
-    c.database_url = db_url.to_string();
-    c.secret = Some(SECRET.to_string());
-    c.redis_url = None;
-    c
+    Config::local(db_url, SECRET)
 }
 
 /// A running app (in-process) over the test database, at a fixed time.
