@@ -1415,15 +1415,8 @@ impl MockPlatform {
                 }
             },
         );
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        tokio::spawn(async move {
-            axum::serve(listener, app).await.ok();
-        });
         MockPlatform {
-            base: format!("http://{addr}"),
+            base: crate::common::serve_router(app).await,
             log,
         }
     }

@@ -272,15 +272,8 @@ impl HttpApi {
                     axum::Json(answer)
                 }
             });
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind api");
-        let addr = listener.local_addr().expect("addr");
-        tokio::spawn(async move {
-            axum::serve(listener, app).await.ok();
-        });
         HttpApi {
-            base: format!("http://{addr}"),
+            base: crate::common::serve_router(app).await,
             log,
         }
     }
