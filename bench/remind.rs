@@ -6,6 +6,8 @@
 //! [--workers W] [--in-flight F] [--smtp-pool P] [--batch B] [--only schedule|deliver]`. PostgreSQL (TEST_POSTGRES_URL, default
 //! postgres://postgres@127.0.0.1:5432/test) in a schema of its own, dropped at the end; Redis
 //! (TEST_REDIS_URL, default redis://127.0.0.1:6379) under a prefix of its own, deleted at the end.
+#[path = "../tests/it/serve.rs"]
+mod serve;
 #[path = "../tests/it/remind/sink.rs"]
 #[allow(dead_code)]
 mod sink;

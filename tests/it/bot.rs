@@ -1416,7 +1416,7 @@ impl MockPlatform {
             },
         );
         MockPlatform {
-            base: crate::common::serve_router(app).await,
+            base: crate::serve::serve_router(app).await,
             log,
         }
     }

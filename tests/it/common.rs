@@ -7,20 +7,6 @@ pub fn postgres_url() -> String {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string())
 }
 
-/// Serves `app` on a free loopback port for as long as the test runs; its base URL
-/// (`http://127.0.0.1:PORT`). The stand-in platform and gateway APIs tests point the
-/// outbound base URLs at.
-pub async fn serve_router(app: axum::Router) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move {
-        axum::serve(listener, app).await.ok();
-    });
-    format!("http://{addr}")
-}
-
 /// A migrated database of its own: a SQLite file in a temp folder, or a PostgreSQL schema.
 pub struct TestDb {
     pub db: DatabaseConnection,

@@ -14,6 +14,7 @@ mod indicators;
 mod questionnaires;
 mod remind;
 mod roster;
+mod serve;
 mod store;
 mod survey;
 mod wave;

@@ -74,7 +74,7 @@ impl MockApi {
             },
         );
         MockApi {
-            base: crate::common::serve_router(app).await,
+            base: crate::serve::serve_router(app).await,
             log,
         }
     }

@@ -273,7 +273,7 @@ impl HttpApi {
                 }
             });
         HttpApi {
-            base: crate::common::serve_router(app).await,
+            base: crate::serve::serve_router(app).await,
             log,
         }
     }
