@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ConnectionTrait, EntityTrait, TransactionTrait};
 
 use crate::error::{Error, Result};
 use crate::store::entities::{employer, graduate, invitation, response, wave};
@@ -352,7 +352,7 @@ pub async fn context_with<C: ConnectionTrait>(
         ctx.previous = match known.others {
             Some(others) => earlier_stages(others.iter().map(|(w, r)| (w, r)), survey.stage)?,
             None => {
-                let read = others_of(db, gid, invitation.id, survey.stage).await?;
+                let read = responses::other_responses(db, gid, invitation.id, survey.stage).await?;
                 earlier_stages(read.iter().map(|(w, r)| (w, r)), survey.stage)?
             }
         };
@@ -386,31 +386,6 @@ pub fn graduate_roster(g: &graduate::Model) -> BTreeMap<String, String> {
             g.graduation_date.format("%Y-%m-%d").to_string(),
         ),
     ])
-}
-
-/// The graduate's responses (partial or complete) to waves other than `current_invitation`'s,
-/// with their waves; none needed before the first stage.
-async fn others_of<C: ConnectionTrait>(
-    db: &C,
-    graduate_id: i32,
-    current_invitation: i32,
-    stage: Stage,
-) -> Result<Vec<(wave::Model, response::Model)>> {
-    if stage == Stage::Graduation {
-        return Ok(Vec::new());
-    }
-    let rows = invitation::Entity::find()
-        .filter(invitation::Column::GraduateId.eq(graduate_id))
-        .filter(invitation::Column::Id.ne(current_invitation))
-        .find_also_related(response::Entity)
-        .find_also_related(wave::Entity)
-        .filter(response::Column::Status.is_in(["partial", "complete"]))
-        .all(db)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(_, r, w)| Some((w?, r?)))
-        .collect())
 }
 
 /// The answers at stages before `stage` (partial or complete responses), the latest wave of

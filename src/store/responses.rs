@@ -598,8 +598,8 @@ pub struct Invitee {
     pub wave: wave::Model,
     pub response: Option<response::Model>,
     pub graduate: Option<graduate::Model>,
-    /// The same graduate's responses to other waves, with their waves, when read with the
-    /// invitation (`None`: not read; ask the database).
+    /// The same graduate's answered responses to other waves, with their waves
+    /// (`other_responses`), when read with the invitation (`None`: not read; ask the database).
     pub others: Option<Vec<(wave::Model, response::Model)>>,
 }
 
@@ -618,30 +618,44 @@ pub async fn invitee<C: ConnectionTrait>(db: &C, invitation_id: i32) -> Result<O
     let Some((invitation, Some(wave), response, graduate)) = row else {
         return Ok(None);
     };
-    let others = match invitation.graduate_id {
-        Some(gid) if wave.stage != Stage::Graduation.as_str() => Some(
-            invitation::Entity::find()
-                .filter(invitation::Column::GraduateId.eq(gid))
-                .filter(invitation::Column::Id.ne(invitation_id))
-                .find_also_related(response::Entity)
-                .find_also_related(wave::Entity)
-                .filter(response::Column::Id.is_not_null())
-                .all(db)
-                .await?
-                .into_iter()
-                .filter_map(|(_, r, w)| Some((w?, r?)))
-                .collect(),
-        ),
-        // Nothing comes before the first stage; an employer has no other stages.
-        _ => Some(Vec::new()),
+    let others = match (invitation.graduate_id, wave.stage.parse::<Stage>()) {
+        (Some(gid), Ok(stage)) => other_responses(db, gid, invitation_id, stage).await?,
+        // An employer has no other stages.
+        _ => Vec::new(),
     };
     Ok(Some(Invitee {
         invitation,
         wave,
         response,
         graduate,
-        others,
+        others: Some(others),
     }))
+}
+
+/// The graduate's answered (partial or complete) responses to waves other than
+/// `except_invitation`'s, with their waves — where earlier stages' answers come from. None are
+/// needed at the first stage.
+pub async fn other_responses<C: ConnectionTrait>(
+    db: &C,
+    graduate_id: i32,
+    except_invitation: i32,
+    stage: Stage,
+) -> Result<Vec<(wave::Model, response::Model)>> {
+    if stage == Stage::Graduation {
+        return Ok(Vec::new());
+    }
+    let rows = invitation::Entity::find()
+        .filter(invitation::Column::GraduateId.eq(graduate_id))
+        .filter(invitation::Column::Id.ne(except_invitation))
+        .find_also_related(response::Entity)
+        .find_also_related(wave::Entity)
+        .filter(response::Column::Status.is_in(["partial", "complete"]))
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(_, r, w)| Some((w?, r?)))
+        .collect())
 }
 
 /// The invitee of a personal link's token. Forged or garbled tokens count as failures of
