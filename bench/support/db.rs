@@ -7,6 +7,15 @@ use sea_orm::{ConnectionTrait, DatabaseConnection};
 pub async fn open_db(url: Option<&str>) -> (DatabaseConnection, Option<tempfile::TempDir>, String) {
     match url {
         Some(url) if url.starts_with("postgres") => {
+            // BENCH_SCHEMA names a schema an earlier run left behind, to run again on its data.
+            if let Ok(schema) = std::env::var("BENCH_SCHEMA") {
+                let db = gradtrace::store::connect_in_schema(url, Some(&schema))
+                    .await
+                    .expect("postgres schema");
+                gradtrace::store::migrate(&db).await.expect("migrate");
+                println!("database: PostgreSQL, existing schema {schema}");
+                return (db, None, url.to_string());
+            }
             let schema = format!("bench_{}", uuid::Uuid::new_v4().simple());
             let admin = gradtrace::store::connect(url).await.expect("postgres");
             admin

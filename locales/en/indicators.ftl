@@ -103,6 +103,7 @@ ind-city_tier-county = County town or below
 
 ind-warnings = Major warnings
 ind-warning-rule = Majors whose composite score (weighted employment rate, salary, major match, job satisfaction) was in the school's bottom { $share }% for { $cohorts } consecutive cohorts. The evidence for each cohort is below; rank 1 is the lowest.
+ind-warning-as-of = Scores computed { $time }.
 ind-score = Score
 ind-rank = Rank
 ind-c-employment = Year-end employment

@@ -103,6 +103,7 @@ ind-city_tier-county = 县城及以下
 
 ind-warnings = 专业预警
 ind-warning-rule = 综合得分（就业率、薪酬、专业相关、工作满意加权）连续 { $cohorts } 届处于全校后 { $share }% 的专业。下表为每届的得分依据；排名 1 为最低。
+ind-warning-as-of = 得分计算于 { $time }。
 ind-score = 综合得分
 ind-rank = 排名
 ind-c-employment = 年底就业率

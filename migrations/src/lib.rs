@@ -11,6 +11,7 @@ mod m20261127_300000_rate_rollup;
 pub use m20261127_300000_rate_rollup::rebuild_statements as rate_rollup_rebuild;
 mod m20261127_400000_chat;
 mod m20261127_500000_response_fact;
+mod m20261127_600000_major_pages;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_300000_rate_rollup::Migration),
             Box::new(m20261127_400000_chat::Migration),
             Box::new(m20261127_500000_response_fact::Migration),
+            Box::new(m20261127_600000_major_pages::Migration),
         ]
     }
 }

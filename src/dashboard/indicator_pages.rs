@@ -209,6 +209,8 @@ struct IndicatorsPage<'a> {
     employer: Option<EmployerView>,
     warnings: Vec<WarningView>,
     warning_rule: String,
+    /// When the scores behind the warnings were computed.
+    warnings_as_of: Option<String>,
 }
 
 /// Formats figure JSON (`{value, numerator, denominator, n, suppressed}`) for the page.
@@ -657,6 +659,9 @@ async fn indicators_page(
                 ("cohorts", rule.cohorts.to_string()),
             ],
         ),
+        warnings_as_of: out
+            .warnings_as_of
+            .map(|t| tr.with("ind-warning-as-of", "time", tr.when(t))),
     };
     ctx.page(StatusCode::OK, &page)
 }

@@ -55,6 +55,17 @@ pub struct IndicatorConfig {
         global = true
     )]
     pub warning_cohorts: usize,
+
+    /// Major warning: minutes a stored computation of every major's score serves department
+    /// and major pages before it is recomputed (the school-wide page always recomputes the
+    /// cohort's own scores).
+    #[arg(
+        long,
+        env = "GRADTRACE_WARNING_MAX_AGE_MINUTES",
+        default_value_t = 60,
+        global = true
+    )]
+    pub warning_max_age_minutes: u64,
 }
 
 fn parse_weights(s: &str) -> Result<Weights, String> {

@@ -54,7 +54,7 @@ impl Default for Rule {
 }
 
 /// Components of a score (each 0–1, `None` when suppressed).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Components {
     pub employment: Option<f64>,
     pub salary: Option<f64>,
@@ -63,7 +63,7 @@ pub struct Components {
 }
 
 /// One major's score in one cohort.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MajorScore {
     pub cohort: i32,
     pub major: GroupKey,

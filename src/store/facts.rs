@@ -1,19 +1,23 @@
-//! The compact fact table (`response_fact`): one row per graduate response holding the typed
-//! facts the indicators need, so computing them never parses answer JSON. Written by
-//! `responses::save_answers` in the same transaction as the answers; `rebuild` recomputes the
-//! whole table (after an upgrade, or responses written some other way).
+//! The compact fact table (`response_fact`): one row per graduate response whose answers count
+//! (status partial or complete), holding the typed facts the indicators need, so computing
+//! them never parses answer JSON nor looks at the response. Written by
+//! `responses::save_answers` in the same transaction as the answers, dropped in the same
+//! transaction as a decline or an opt-out (`forget`); `rebuild` recomputes the whole table
+//! (after an upgrade, or responses written some other way).
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex, Weak};
 
-use sea_orm::sea_query::OnConflict;
+use sea_orm::sea_query::{OnConflict, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult,
-    Iterable, JoinType, QueryFilter, QueryOrder, QueryResult, QuerySelect, RelationTrait, Set,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, Iterable, JoinType,
+    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set,
 };
 
 use crate::error::{Error, Result};
 use crate::indicators::{Destination, Extractor, Facts};
 use crate::store::entities::{invitation, response, response_fact, survey_version, wave};
+use crate::store::responses::Status;
+use crate::store::scan::ByPosition;
 use crate::survey::{Answer, Answers, CityTier, Regions, Survey, YearMonth, Zone};
 
 /// Responses read per page by `rebuild`, and fact rows per insert statement (28 columns).
@@ -149,42 +153,45 @@ pub struct FactRow {
     pub county: Option<bool>,
 }
 
-impl FromQueryResult for FactRow {
-    fn from_query_result(r: &QueryResult, _pre: &str) -> std::result::Result<FactRow, DbErr> {
-        let destination: Option<i16> = r.try_get_by_index(1)?;
-        let start: Option<i32> = r.try_get_by_index(2)?;
+impl FactRow {
+    /// The row of `READ_COLUMNS`, read by position.
+    pub fn read(r: &(impl ByPosition + ?Sized)) -> Result<FactRow, DbErr> {
+        let destination = r.small(1)?;
+        let start = r.int(2)?;
         Ok(FactRow {
-            graduate_id: r.try_get_by_index(0)?,
-            city: r.try_get_by_index(6)?,
-            county: r.try_get_by_index(7)?,
+            graduate_id: r
+                .int(0)?
+                .ok_or_else(|| DbErr::Custom("fact row without a graduate".into()))?,
+            city: r.text(6)?,
+            county: r.flag(7)?,
             facts: Facts {
                 destination: destination
                     .and_then(|d| Destination::ALL.get(usize::try_from(d).ok()?).copied()),
                 start: start
                     .and_then(|s| YearMonth::new(s.div_euclid(12), s.rem_euclid(12) as u32 + 1)),
-                employer_type: r.try_get_by_index(3)?,
-                industry: r.try_get_by_index(4)?,
+                employer_type: r.text(3)?,
+                industry: r.text(4)?,
                 zone: None,
                 tier: None,
-                province: r.try_get_by_index(5)?,
-                salary: r.try_get_by_index(8)?,
-                major_match: r.try_get_by_index(9)?,
-                interest_match: r.try_get_by_index(10)?,
-                job_satisfaction: r.try_get_by_index(11)?,
-                job_changes: r.try_get_by_index(12)?,
-                leave_reasons: split(r.try_get_by_index(13)?),
-                industry_changed: r.try_get_by_index(14)?,
-                promoted: r.try_get_by_index(15)?,
-                years_to_promotion: r.try_get_by_index(16)?,
-                management_role: r.try_get_by_index(17)?,
-                further_degree: r.try_get_by_index(18)?,
-                certificates: r.try_get_by_index(19)?,
-                training: r.try_get_by_index(20)?,
-                startup_active: r.try_get_by_index(21)?,
-                startup_funding: r.try_get_by_index(22)?,
-                patents: r.try_get_by_index(23)?,
-                improvement_proposals: r.try_get_by_index(24)?,
-                slow_causes: split(r.try_get_by_index(25)?),
+                province: r.text(5)?,
+                salary: r.real(8)?,
+                major_match: r.real(9)?,
+                interest_match: r.real(10)?,
+                job_satisfaction: r.real(11)?,
+                job_changes: r.real(12)?,
+                leave_reasons: split(r.text(13)?),
+                industry_changed: r.flag(14)?,
+                promoted: r.flag(15)?,
+                years_to_promotion: r.real(16)?,
+                management_role: r.text(17)?,
+                further_degree: r.text(18)?,
+                certificates: r.real(19)?,
+                training: r.flag(20)?,
+                startup_active: r.flag(21)?,
+                startup_funding: r.text(22)?,
+                patents: r.real(23)?,
+                improvement_proposals: r.real(24)?,
+                slow_causes: split(r.text(25)?),
             },
         })
     }
@@ -235,6 +242,15 @@ async fn upsert<C: ConnectionTrait>(db: &C, rows: Vec<response_fact::ActiveModel
                 .to_owned(),
         )
         .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// Drops the facts of a response whose answers no longer count (declined, opted out); a later
+/// save writes them again.
+pub async fn forget<C: ConnectionTrait>(db: &C, response_id: i32) -> Result<()> {
+    response_fact::Entity::delete_by_id(response_id)
+        .exec(db)
         .await?;
     Ok(())
 }
@@ -333,8 +349,23 @@ pub fn extractor_of(survey: &Arc<Survey>) -> Arc<Extractor> {
     e
 }
 
-/// Recomputes the fact rows of every graduate response with answers; returns how many.
+/// Recomputes the fact rows of every graduate response whose answers count (and drops any of a
+/// response whose answers do not); returns how many were written.
 pub async fn rebuild(db: &DatabaseConnection) -> Result<u64> {
+    response_fact::Entity::delete_many()
+        .filter(
+            response_fact::Column::ResponseId.in_subquery(
+                Query::select()
+                    .column(response::Column::Id)
+                    .from(response::Entity)
+                    .and_where(
+                        response::Column::Status.is_not_in(Status::ANSWERED.map(Status::as_str)),
+                    )
+                    .to_owned(),
+            ),
+        )
+        .exec(db)
+        .await?;
     let waves = wave::Entity::find().all(db).await?;
     let mut written = 0;
     for w in waves {
@@ -355,7 +386,7 @@ pub async fn rebuild(db: &DatabaseConnection) -> Result<u64> {
                 .join(JoinType::InnerJoin, response::Relation::Invitation.def())
                 .filter(invitation::Column::WaveId.eq(w.id))
                 .filter(invitation::Column::GraduateId.is_not_null())
-                .filter(response::Column::Status.is_in(["partial", "complete"]))
+                .filter(response::Column::Status.is_in(Status::ANSWERED.map(Status::as_str)))
                 .filter(response::Column::Id.gt(after))
                 .order_by_asc(response::Column::Id)
                 .limit(REBUILD_PAGE)

@@ -7,21 +7,25 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use futures::TryStreamExt;
-use sea_orm::sea_query::Query;
+use sea_orm::sea_query::{Query, SelectStatement};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DbBackend, EntityTrait, JoinType, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, RelationTrait,
+    QueryOrder, QuerySelect, QueryTrait, RelationTrait,
 };
 
-use crate::error::Result;
+use chrono::{DateTime, Utc};
+use sea_orm::Set;
+use sea_orm::sea_query::OnConflict;
+
+use crate::error::{Error, Result};
 use crate::indicators::columns::Part;
 use crate::indicators::{Cohort, EmployerFacts, Extractor, Person};
-use crate::store::entities::{graduate, invitation, response, response_fact, survey_version, wave};
-use crate::store::{facts, survey_versions};
+use crate::store::entities::{
+    graduate, invitation, major_score, response, response_fact, survey_version, wave,
+};
+use crate::store::responses::Status;
+use crate::store::{facts, scan, survey_versions};
 use crate::survey::{Answers, Regions, Stage};
-
-/// Statuses whose answers count: some answers saved.
-const ANSWERED: [&str; 2] = ["partial", "complete"];
 
 /// Which graduates of which cohort, at which stages (all graduate stages when empty).
 #[derive(Debug, Clone, Default)]
@@ -87,24 +91,12 @@ fn parse_answers(response_id: i32, json: serde_json::Value) -> Option<Answers> {
     }
 }
 
-/// The facts of the selected graduates' answered responses in wave `wave_id`, from the compact
-/// fact table (`store::facts`): no answer JSON is parsed here.
-async fn read_wave(
-    db: &DatabaseConnection,
-    regions: &Regions,
-    sel: &Selection,
-    wave_id: i32,
-) -> Result<Part> {
-    let mut q = response_fact::Entity::find()
-        .join(
-            JoinType::InnerJoin,
-            response_fact::Entity::belongs_to(response::Entity)
-                .from(response_fact::Column::ResponseId)
-                .to(response::Column::Id)
-                .into(),
-        )
-        .filter(response_fact::Column::WaveId.eq(wave_id))
-        .filter(response::Column::Status.is_in(ANSWERED));
+/// The fact rows of the selected graduates' answered responses in wave `wave_id`, `READ_COLUMNS`
+/// in order.
+fn wave_facts(sel: &Selection, wave_id: i32) -> SelectStatement {
+    // A fact row exists exactly while its response's answers count (`store::facts`): the
+    // response itself is not read.
+    let mut q = response_fact::Entity::find().filter(response_fact::Column::WaveId.eq(wave_id));
     if sel.department.is_some() || sel.major.is_some() {
         let mut sub = Query::select();
         sub.column(graduate::Column::Id).from(graduate::Entity);
@@ -117,24 +109,48 @@ async fn read_wave(
         }
         q = q.filter(response_fact::Column::GraduateId.in_subquery(sub.to_owned()));
     }
-    let mut rows = q
-        .select_only()
-        .columns(facts::READ_COLUMNS)
-        .into_model::<facts::FactRow>()
-        .stream(db)
-        .await?;
-    let mut classes = facts::RegionClasses::default();
-    let mut part = Part::default();
-    while let Some(row) = rows.try_next().await? {
-        let graduate_id = row.graduate_id;
-        part.push(graduate_id, &classes.facts(row, regions));
-    }
-    Ok(part)
+    q.select_only().columns(facts::READ_COLUMNS).into_query()
 }
 
-/// The selected graduates and the facts of their responses.
-pub async fn cohort(db: &DatabaseConnection, regions: &Regions, sel: &Selection) -> Result<Cohort> {
-    let roster: Vec<Person> = graduates(sel)
+/// Compact rows of one wave as they are read: region classes looked up once per region.
+#[derive(Default)]
+struct WaveRows {
+    classes: facts::RegionClasses,
+    part: Part,
+}
+
+impl WaveRows {
+    fn push(&mut self, row: facts::FactRow, regions: &Regions) {
+        let graduate_id = row.graduate_id;
+        let f = self.classes.facts(row, regions);
+        self.part.push(graduate_id, &f);
+    }
+}
+
+/// The facts of the selected graduates' answered responses in wave `wave_id`, from the compact
+/// fact table (`store::facts`): no answer JSON is parsed here.
+async fn read_wave(
+    db: &DatabaseConnection,
+    regions: Arc<Regions>,
+    sel: &Selection,
+    wave_id: i32,
+) -> Result<Part> {
+    let rows = scan::scan(
+        db,
+        &wave_facts(sel, wave_id),
+        WaveRows::default(),
+        move |rows, row| {
+            rows.push(facts::FactRow::read(row)?, &regions);
+            Ok(())
+        },
+    )
+    .await?;
+    Ok(rows.part)
+}
+
+/// The selected graduates.
+async fn roster(db: &DatabaseConnection, sel: &Selection) -> Result<Vec<Person>> {
+    let query = graduates(sel)
         .select_only()
         .columns([
             graduate::Column::Id,
@@ -142,18 +158,24 @@ pub async fn cohort(db: &DatabaseConnection, regions: &Regions, sel: &Selection)
             graduate::Column::Department,
             graduate::Column::Major,
         ])
-        .into_tuple::<(i32, String, String, String)>()
-        .stream(db)
-        .await?
-        .map_ok(|(graduate_id, degree_level, department, major)| Person {
-            graduate_id,
-            degree_level,
-            department,
-            major,
-        })
-        .try_collect()
-        .await?;
-    let mut cohort = Cohort::new(sel.cohort, roster);
+        .into_query();
+    scan::scan(db, &query, Vec::new(), |people, row| {
+        let text = |i| row.text(i).map(Option::unwrap_or_default);
+        people.push(Person {
+            graduate_id: row.int(0)?.unwrap_or_default(),
+            degree_level: text(1)?,
+            department: text(2)?,
+            major: text(3)?,
+        });
+        Ok(())
+    })
+    .await
+}
+
+/// The selected graduates and the facts of their responses. The roster and every wave are read
+/// at once, each on a connection and task of its own (on SQLite, read-only scans beside the
+/// pool), rows made compact where they are read, then merged in wave order.
+pub async fn cohort(db: &DatabaseConnection, regions: &Regions, sel: &Selection) -> Result<Cohort> {
     let stages: Vec<&str> = if sel.stages.is_empty() {
         crate::indicators::compute::GRADUATE_STAGES
             .iter()
@@ -168,23 +190,27 @@ pub async fn cohort(db: &DatabaseConnection, regions: &Regions, sel: &Selection)
         .order_by_asc(wave::Column::Id)
         .all(db)
         .await?;
-    // On PostgreSQL every wave is read at once, each on its own pooled connection and task
-    // (rows decoded and made compact where they are read), then merged in wave order. A SQLite
-    // pool holds one connection: its waves are read one after another.
-    let concurrent = db.get_database_backend() == DbBackend::Postgres;
+    // A SQLite database in memory has only its pool's one connection: one read at a time.
+    let concurrent =
+        db.get_database_backend() == DbBackend::Postgres || scan::sqlite_file(db).is_some();
     let regions = Arc::new(regions.clone());
     let mut reads = Vec::new();
+    let mut parts = Vec::new();
     for w in waves {
         let Ok(stage) = w.stage.parse::<Stage>() else {
             continue;
         };
         let (db, sel, regions) = (db.clone(), sel.clone(), regions.clone());
-        let read = tokio::spawn(async move { read_wave(&db, &regions, &sel, w.id).await });
+        let read = tokio::spawn(async move { read_wave(&db, regions, &sel, w.id).await });
         if concurrent {
             reads.push((stage, read));
         } else {
-            cohort.merge(stage, read.await??);
+            parts.push((stage, read.await??));
         }
+    }
+    let mut cohort = Cohort::new(sel.cohort, roster(db, sel).await?);
+    for (stage, part) in parts {
+        cohort.merge(stage, part);
     }
     for (stage, read) in reads {
         cohort.merge(stage, read.await??);
@@ -218,7 +244,7 @@ pub async fn employers(db: &DatabaseConnection, year: i32) -> Result<(u64, Vec<E
             .join(JoinType::InnerJoin, response::Relation::Invitation.def())
             .filter(invitation::Column::WaveId.eq(w.id))
             .filter(invitation::Column::EmployerId.is_not_null())
-            .filter(response::Column::Status.is_in(ANSWERED))
+            .filter(response::Column::Status.is_in(Status::ANSWERED.map(Status::as_str)))
             .into_tuple::<(i32, i32, serde_json::Value)>()
             .stream(db)
             .await?;
@@ -246,9 +272,11 @@ pub struct Output {
     pub employer: Option<crate::indicators::EmployerReport>,
     /// Major warnings raised by this cohort and the ones before it.
     pub warnings: Vec<crate::indicators::Warning>,
+    /// When the oldest of the major scores behind `warnings` was computed.
+    pub warnings_as_of: Option<DateTime<Utc>>,
 }
 
-/// Scores of every major of `cohort` (graduation stage).
+/// Scores of every major of `cohort` (graduation stage), computed now.
 pub async fn major_scores(
     db: &DatabaseConnection,
     regions: &Regions,
@@ -263,14 +291,93 @@ pub async fn major_scores(
         ..Selection::default()
     };
     let c = self::cohort(db, regions, &sel).await?;
+    Ok(scores_of(&c, policy, prices, rule))
+}
+
+/// Scores of every major of a read cohort (which holds its graduation stage).
+fn scores_of(
+    c: &Cohort,
+    policy: &crate::indicators::Policy,
+    prices: &crate::indicators::PriceIndex,
+    rule: &crate::indicators::Rule,
+) -> Vec<crate::indicators::MajorScore> {
     let reports = crate::indicators::compute(
-        &c,
+        c,
         crate::indicators::By::Major,
         &[Stage::Graduation],
         policy,
         prices,
     );
-    Ok(crate::indicators::warning::scores(&reports, rule))
+    crate::indicators::warning::scores(&reports, rule)
+}
+
+/// Now, to the microsecond both back-ends store.
+fn stamp() -> DateTime<Utc> {
+    use chrono::SubsecRound;
+    Utc::now().trunc_subsecs(6)
+}
+
+/// The settings a snapshot of scores is valid for.
+fn score_settings(policy: &crate::indicators::Policy, rule: &crate::indicators::Rule) -> String {
+    serde_json::json!({ "policy": policy, "rule": rule }).to_string()
+}
+
+/// Stores `scores` as cohort `cohort`'s snapshot, computed at `at`.
+async fn keep_scores(
+    db: &DatabaseConnection,
+    cohort: i32,
+    settings: &str,
+    scores: &[crate::indicators::MajorScore],
+    at: DateTime<Utc>,
+) -> Result<()> {
+    let json =
+        serde_json::to_value(scores).map_err(|e| Error::Other(format!("major scores: {e}")))?;
+    major_score::Entity::insert(major_score::ActiveModel {
+        cohort: Set(cohort),
+        settings: Set(settings.to_string()),
+        scores: Set(json),
+        computed_at: Set(at),
+    })
+    .on_conflict(
+        OnConflict::column(major_score::Column::Cohort)
+            .update_columns([
+                major_score::Column::Settings,
+                major_score::Column::Scores,
+                major_score::Column::ComputedAt,
+            ])
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+/// Cohort `cohort`'s scores of every major and when they were computed: the stored snapshot
+/// when it was computed with these settings within `max_age`, else computed now and stored.
+async fn stored_scores(
+    db: &DatabaseConnection,
+    regions: &Regions,
+    cohort: i32,
+    policy: &crate::indicators::Policy,
+    prices: &crate::indicators::PriceIndex,
+    rule: &crate::indicators::Rule,
+    max_age: chrono::Duration,
+) -> Result<(Vec<crate::indicators::MajorScore>, DateTime<Utc>)> {
+    let settings = score_settings(policy, rule);
+    let now = stamp();
+    if let Some(stored) = major_score::Entity::find_by_id(cohort).one(db).await? {
+        if stored.settings == settings && now - stored.computed_at < max_age {
+            match serde_json::from_value(stored.scores) {
+                Ok(scores) => return Ok((scores, stored.computed_at)),
+                Err(e) => {
+                    tracing::warn!(cohort, error = %e, "stored major scores unreadable; recomputed")
+                }
+            }
+        }
+    }
+    let scores = major_scores(db, regions, cohort, policy, prices, rule).await?;
+    keep_scores(db, cohort, &settings, &scores, now).await?;
+    Ok((scores, now))
 }
 
 /// The indicators of `sel` grouped `by`, with the employer report and major warnings.
@@ -307,12 +414,30 @@ pub async fn build(
     } else {
         None
     };
+    // The school-wide figures recompute the cohort's own scores (from the facts just read when
+    // they include the graduation stage) and store them; a department's or a major's page,
+    // and the earlier cohorts, use the stored scores while they are recent.
+    let max_age = chrono::Duration::minutes(
+        i64::try_from(cfg.warning_max_age_minutes).unwrap_or(i64::MAX / 60_000),
+    );
+    let settings = score_settings(&policy, &rule);
     let mut scores = std::collections::BTreeMap::new();
+    let mut scores_as_of: Option<DateTime<Utc>> = None;
     for y in (0..rule.cohorts as i32).map(|i| sel.cohort - i) {
-        scores.insert(
-            y,
-            major_scores(db, regions, y, &policy, &prices, &rule).await?,
-        );
+        let (s, at) = if whole_school && y == sel.cohort {
+            let now = stamp();
+            let s = if sel.stages.is_empty() || sel.stages.contains(&Stage::Graduation) {
+                scores_of(&c, &policy, &prices, &rule)
+            } else {
+                major_scores(db, regions, y, &policy, &prices, &rule).await?
+            };
+            keep_scores(db, y, &settings, &s, now).await?;
+            (s, now)
+        } else {
+            stored_scores(db, regions, y, &policy, &prices, &rule, max_age).await?
+        };
+        scores_as_of = Some(scores_as_of.map_or(at, |t| t.min(at)));
+        scores.insert(y, s);
     }
     let mut warnings = warning::warnings(&scores, sel.cohort, &rule);
     warnings.retain(|w| {
@@ -331,5 +456,6 @@ pub async fn build(
         groups,
         employer,
         warnings,
+        warnings_as_of: scores_as_of,
     })
 }

@@ -4,6 +4,7 @@ pub mod facts;
 pub mod indicators;
 pub mod responses;
 pub mod roster;
+pub mod scan;
 pub mod survey_versions;
 
 use std::time::Duration;

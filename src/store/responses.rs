@@ -58,6 +58,14 @@ impl Status {
         }
     }
 
+    /// The statuses whose saved answers count (exports, indicators): some answers saved, and
+    /// neither declined since nor opted out.
+    pub const ANSWERED: [Status; 2] = [Status::Partial, Status::Complete];
+
+    pub fn counts(self) -> bool {
+        Status::ANSWERED.contains(&self)
+    }
+
     /// Whether answers may be saved: only after the notice was accepted, and not after opting out.
     pub fn accepts_answers(self) -> bool {
         matches!(self, Status::Consented | Status::Partial | Status::Complete)
@@ -327,14 +335,18 @@ pub async fn record_consent<C: ConnectionTrait + TransactionTrait>(
                 );
         }
         // Guarded like a save, so an answer saved meanwhile is never overwritten by a status.
-        update
+        let updated = update
             .filter(response::Column::Id.eq(response_id))
             .filter(response::Column::Revision.eq(current.revision))
             .exec_with_returning(&txn)
             .await?
             .into_iter()
             .next()
-            .ok_or_else(|| stale(current.revision))
+            .ok_or_else(|| stale(current.revision))?;
+        if !next.counts() {
+            crate::store::facts::forget(&txn, response_id).await?;
+        }
+        Ok(updated)
     }
     .await;
     crate::store::finish(txn, result).await
@@ -520,8 +532,9 @@ pub async fn complete<C: ConnectionTrait + TransactionTrait>(
 }
 
 /// Records that the person does not want to take part, whether or not they ever opened the
-/// survey. Always honoured (no revision check); saved answers are kept but no longer exported.
-pub async fn opt_out<C: ConnectionTrait>(
+/// survey. Always honoured (no revision check); saved answers are kept but no longer exported
+/// nor counted in the indicators (their fact row goes).
+pub async fn opt_out<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     invitation_id: i32,
     channel: Channel,
@@ -548,25 +561,32 @@ pub async fn opt_out<C: ConnectionTrait>(
             }
         }
     };
-    response::Entity::update_many()
-        .col_expr(
-            response::Column::Status,
-            Expr::value(Status::OptedOut.as_str()),
-        )
-        .col_expr(
-            response::Column::Channels,
-            Expr::value(with_channel(&current.channels, channel)),
-        )
-        .col_expr(
-            response::Column::Revision,
-            Expr::col(response::Column::Revision).add(1),
-        )
-        .col_expr(response::Column::OptedOutAt, Expr::value(Some(now)))
-        .col_expr(response::Column::UpdatedAt, Expr::value(now))
-        .filter(response::Column::Id.eq(current.id))
-        .exec(db)
-        .await?;
-    get(db, current.id).await
+    // The status and the facts' going (they no longer count) together.
+    let txn = db.begin().await?;
+    let result = async {
+        response::Entity::update_many()
+            .col_expr(
+                response::Column::Status,
+                Expr::value(Status::OptedOut.as_str()),
+            )
+            .col_expr(
+                response::Column::Channels,
+                Expr::value(with_channel(&current.channels, channel)),
+            )
+            .col_expr(
+                response::Column::Revision,
+                Expr::col(response::Column::Revision).add(1),
+            )
+            .col_expr(response::Column::OptedOutAt, Expr::value(Some(now)))
+            .col_expr(response::Column::UpdatedAt, Expr::value(now))
+            .filter(response::Column::Id.eq(current.id))
+            .exec(&txn)
+            .await?;
+        crate::store::facts::forget(&txn, current.id).await?;
+        get(&txn, current.id).await
+    }
+    .await;
+    crate::store::finish(txn, result).await
 }
 
 fn check_revision(current: &response::Model, expected: i32) -> Result<()> {
@@ -649,7 +669,7 @@ pub async fn other_responses<C: ConnectionTrait>(
         .filter(invitation::Column::Id.ne(except_invitation))
         .find_also_related(response::Entity)
         .find_also_related(wave::Entity)
-        .filter(response::Column::Status.is_in(["partial", "complete"]))
+        .filter(response::Column::Status.is_in(Status::ANSWERED.map(Status::as_str)))
         .all(db)
         .await?;
     Ok(rows

@@ -311,3 +311,200 @@ storage_test! {
         assert_eq!(again, before);
     }
 }
+
+storage_test! {
+    async fn major_pages_use_the_stored_scores_of_every_major(t) {
+        use gradtrace::store::entities::major_score;
+        use gradtrace::store::indicators::build;
+        let db = &t.db;
+        let catalog = catalog();
+        let mut config = crate::app::config(&t.url);
+        // Three cohorts, three majors of five graduates; 电气 has nobody employed in any cohort.
+        let majors = ["计算机", "数学", "电气"];
+        let mut last_electrical = Vec::new();
+        for year in 2023..=2025 {
+            let mut ids = Vec::new();
+            for (m, major) in majors.iter().enumerate() {
+                for k in 0..5 {
+                    let n = (year - 2023) * 100 + m as i32 * 10 + k;
+                    ids.push((m, add_graduate(db, n, year, "信息学院", major).await));
+                }
+            }
+            let w = new_wave(db, &catalog, "graduation", year).await;
+            last_electrical.clear();
+            for (m, g) in ids {
+                let answers = if m == 2 {
+                    json!({"destination_type": {"choice": "unemployed"}})
+                } else {
+                    employed(&format!("{year}-07"), 6000.0 + m as f64 * 1000.0, "44", "4403")
+                };
+                let r = respond(db, &w, g, answers, Status::Complete).await;
+                if m == 2 && year == 2025 {
+                    last_electrical.push((w.clone(), g, r));
+                }
+            }
+        }
+        let whole = Selection { cohort: 2025, ..Selection::default() };
+        let major = Selection { cohort: 2025, department: Some("信息学院".into()), major: Some("电气".into()), ..Selection::default() };
+        let regions = catalog.regions();
+        // On SQLite the facts are read by the bulk scans beside the pool.
+        assert_eq!(gradtrace::store::scan::sqlite_file(db).is_some(), t.schema.is_none());
+
+        // The school-wide figures compute and keep the scores of all three cohorts.
+        let school = build(db, regions, &config.indicators, &whole, By::Major).await.expect("school");
+        let flagged: Vec<_> = school.warnings.iter().filter_map(|w| w.major.major.clone()).collect();
+        assert_eq!(flagged, ["电气"]);
+        assert_eq!(school.warnings[0].evidence.len(), 3);
+        assert!(school.warnings_as_of.is_some());
+        let kept = major_score::Entity::find().all(db).await.expect("kept");
+        assert_eq!(kept.iter().map(|k| k.cohort).collect::<std::collections::BTreeSet<_>>(), [2023, 2024, 2025].into());
+
+        // 电气's 2025 graduates all find work after that.
+        for (w, g, r) in &last_electrical {
+            let stored = gradtrace::store::entities::response::Entity::find_by_id(*r).one(db).await.expect("q").expect("r");
+            responses::save_answers(db, *r, stored.revision, &employed("2025-08", 9000.0, "44", "4403"),
+                Status::Complete, Channel::Staff, test_now()).await.expect("correct");
+            assert!(*g > 0 && w.cohort_year == 2025);
+        }
+
+        // The major's own figures are read now; its warning comes from the kept scores while
+        // they are recent, and says when they were computed.
+        let page = build(db, regions, &config.indicators, &major, By::Major).await.expect("major");
+        let employed_now = page.groups[0].stages.iter().find(|s| s.stage == Stage::Graduation).expect("stage")
+            .employment_rate_dec31.as_ref().and_then(|f| f.value());
+        assert_eq!(employed_now, Some(1.0), "the page's own figures are current");
+        assert_eq!(page.warnings.len(), 1, "the kept scores still flag it");
+        assert_eq!(page.warnings_as_of, school.warnings_as_of);
+
+        // Past their age the scores are recomputed: the warning goes.
+        config.indicators.warning_max_age_minutes = 0;
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        let page = build(db, regions, &config.indicators, &major, By::Major).await.expect("major");
+        assert!(page.warnings.is_empty(), "{:?}", page.warnings);
+        assert!(page.warnings_as_of > school.warnings_as_of);
+
+        // A change of the rule is never served from scores computed under another.
+        config.indicators.warning_max_age_minutes = 600;
+        config.indicators.warning_bottom_share = 0.5;
+        let page = build(db, regions, &config.indicators, &major, By::Major).await.expect("major");
+        let stored = major_score::Entity::find_by_id(2025).one(db).await.expect("q").expect("2025");
+        assert!(stored.settings.contains("0.5"), "{}", stored.settings);
+        assert!(page.warnings.is_empty());
+
+        // The school-wide figures always recompute their own cohort.
+        config.indicators.warning_bottom_share = 0.05;
+        let school = build(db, regions, &config.indicators, &whole, By::Major).await.expect("school");
+        assert!(school.warnings.is_empty());
+    }
+}
+
+storage_test! {
+    async fn answers_stop_counting_when_declined_or_opted_out(t) {
+        use gradtrace::store::entities::{response, response_fact};
+        let db = &t.db;
+        let catalog = catalog();
+        let ids = [
+            add_graduate(db, 1, 2025, "计算机学院", "软件工程").await,
+            add_graduate(db, 2, 2025, "计算机学院", "软件工程").await,
+            add_graduate(db, 3, 2025, "计算机学院", "软件工程").await,
+        ];
+        let w = new_wave(db, &catalog, "graduation", 2025).await;
+        let mut rs = Vec::new();
+        for g in ids {
+            rs.push(respond(db, &w, g, employed("2025-07", 8000.0, "44", "4403"), Status::Partial).await);
+        }
+        let open = Policy { min_cell: 1, low_coverage: 0.5 };
+        let prices = PriceIndex::shipped().expect("prices");
+        let sel = Selection { cohort: 2025, ..Selection::default() };
+        let respondents = || async {
+            let c = cohort(db, catalog.regions(), &sel).await.expect("load");
+            compute(&c, By::School, &[Stage::Graduation], &open, &prices)[0].stages[0].coverage.respondents
+        };
+        assert_eq!(respondents().await, 3);
+
+        // The first opts out, the second withdraws consent: their answers stay stored, but
+        // neither counts any more, and their fact rows are gone.
+        let inv0 = response::Entity::find_by_id(rs[0]).one(db).await.expect("q").expect("r").invitation_id;
+        responses::opt_out(db, inv0, Channel::Web, test_now()).await.expect("opt out");
+        let r1 = response::Entity::find_by_id(rs[1]).one(db).await.expect("q").expect("r");
+        responses::record_consent(db, r1.id, 1, false, Channel::Web, test_now()).await.expect("decline");
+        assert_eq!(respondents().await, 1);
+        let kept: Vec<i32> = response_fact::Entity::find().all(db).await.expect("rows").iter().map(|f| f.response_id).collect();
+        assert_eq!(kept, [rs[2]]);
+        let r1 = response::Entity::find_by_id(rs[1]).one(db).await.expect("q").expect("r");
+        assert_eq!(r1.answers["monthly_salary"]["number"], json!(8000.0));
+
+        // Consenting again and saving makes the second count again.
+        let r1 = responses::record_consent(db, r1.id, 1, true, Channel::Web, test_now()).await.expect("consent");
+        responses::save_answers(db, r1.id, r1.revision, &employed("2025-07", 8500.0, "44", "4403"),
+            Status::Complete, Channel::Web, test_now()).await.expect("save");
+        assert_eq!(respondents().await, 2);
+
+        // A rebuild drops a fact row that should not be there (written some other way).
+        let ex = gradtrace::indicators::Extractor::new(catalog.survey("graduation").expect("survey"));
+        let answers: gradtrace::survey::Answers = serde_json::from_value(employed("2025-07", 1.0, "44", "4403")).expect("answers");
+        response_fact::Entity::insert(gradtrace::store::facts::row(rs[0], w.id, ids[0], &ex, &answers))
+            .exec(db).await.expect("stray row");
+        assert_eq!(respondents().await, 3);
+        assert_eq!(gradtrace::store::facts::rebuild(db).await.expect("rebuild"), 2);
+        assert_eq!(respondents().await, 2);
+    }
+}
+
+/// The same answers read by each of the three scan paths (rusqlite on a SQLite file, sqlx on
+/// PostgreSQL, sea-orm on a SQLite database in memory) give the same figures.
+#[tokio::test]
+async fn every_scan_path_reads_the_same_facts() {
+    async fn seed_and_read(db: &DatabaseConnection) -> String {
+        let catalog = catalog();
+        let mut ids = Vec::new();
+        for n in 0..8 {
+            let major = if n % 2 == 0 {
+                "软件工程"
+            } else {
+                "金融学"
+            };
+            ids.push(add_graduate(db, n, 2025, "学院", major).await);
+        }
+        let w = new_wave(db, &catalog, "graduation", 2025).await;
+        for (k, g) in ids.iter().enumerate().skip(1) {
+            let answers = match k % 3 {
+                0 => {
+                    json!({"destination_type": {"choice": "unemployed"}, "slow_causes": {"choices": ["family", "job_search_skills"]}})
+                }
+                1 => employed("2025-07", 5000.0 + k as f64 * 750.0, "44", "4403"),
+                _ => employed("2025-11", 9000.0, "51", "5101"),
+            };
+            respond(db, &w, *g, answers, Status::Complete).await;
+        }
+        let sel = Selection {
+            cohort: 2025,
+            ..Selection::default()
+        };
+        let c = cohort(db, catalog.regions(), &sel).await.expect("load");
+        let open = Policy {
+            min_cell: 1,
+            low_coverage: 0.5,
+        };
+        let r = compute(
+            &c,
+            By::Major,
+            &[],
+            &open,
+            &PriceIndex::shipped().expect("prices"),
+        );
+        serde_json::to_string(&r).expect("json")
+    }
+    let file = crate::common::TestDb::sqlite().await;
+    let pg = crate::common::TestDb::postgres().await;
+    let memory = gradtrace::store::connect("sqlite::memory:")
+        .await
+        .expect("memory");
+    gradtrace::store::migrate(&memory).await.expect("migrate");
+    assert!(gradtrace::store::scan::sqlite_file(&file.db).is_some());
+    assert!(gradtrace::store::scan::sqlite_file(&memory).is_none());
+    let from_file = seed_and_read(&file.db).await;
+    assert!(from_file.contains("salary"), "{from_file}");
+    assert_eq!(seed_and_read(&pg.db).await, from_file);
+    assert_eq!(seed_and_read(&memory).await, from_file);
+}

@@ -10,6 +10,7 @@ pub mod delivery;
 pub mod employer;
 pub mod graduate;
 pub mod invitation;
+pub mod major_score;
 pub mod plan_follow_up;
 pub mod reminder;
 pub mod response;
