@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
 
 use super::commands::{Command, parse_command};
 use super::outbound::OutboundMessage;
@@ -26,9 +26,10 @@ use crate::survey::{Answer, Catalog, Engine, Question};
 use crate::wave::limit::AttemptLimiter;
 use crate::wave::token::TokenKeys;
 
-/// What a conversation needs of the service, borrowed for one event.
-pub struct Deps<'a> {
-    pub db: &'a DatabaseConnection,
+/// What a conversation needs of the service, borrowed for one event (`C`: the database
+/// connection, or the event's transaction).
+pub struct Deps<'a, C = DatabaseConnection> {
+    pub db: &'a C,
     pub catalog: &'a Catalog,
     pub i18n: &'a Localizer,
     pub limiter: &'a dyn AttemptLimiter,
@@ -37,6 +38,26 @@ pub struct Deps<'a> {
     pub base_url: &'a str,
     pub now: DateTime<Utc>,
     pub today: NaiveDate,
+}
+
+impl<'a, C> Deps<'a, C> {
+    /// The same, with the database reached through `db`.
+    fn on<'b, D>(&self, db: &'b D) -> Deps<'b, D>
+    where
+        'a: 'b,
+    {
+        Deps {
+            db,
+            catalog: self.catalog,
+            i18n: self.i18n,
+            limiter: self.limiter,
+            keys: self.keys,
+            regions: self.regions,
+            base_url: self.base_url,
+            now: self.now,
+            today: self.today,
+        }
+    }
 }
 
 /// Conversation steps (stored in `chat_state.step`).
@@ -77,6 +98,24 @@ impl Conversations {
         }
         let p = inbound.platform;
         let _guard = self.locks.lock(p, &inbound.user_id).await;
+        // Everything the event writes — its de-duplication row, the answer, the user's state —
+        // is committed at once, or not at all (the platform's retry is then handled afresh).
+        let txn = d.db.begin().await?;
+        let result = Self::handle_in(&d.on(&txn), inbound).await;
+        let result = crate::store::finish(txn, result).await;
+        if result.is_ok() && self.handled.fetch_add(1, Ordering::Relaxed) % 1000 == 999 {
+            if let Err(e) = store::prune_events(d.db, d.now).await {
+                tracing::warn!(error = %e, "pruning handled chat events failed");
+            }
+        }
+        result
+    }
+
+    async fn handle_in(
+        d: &Deps<'_, DatabaseTransaction>,
+        inbound: &Inbound,
+    ) -> Result<Option<OutboundMessage>> {
+        let p = inbound.platform;
         if !store::first_sighting(d.db, p, &inbound.event_key, d.now).await? {
             // A retry. WeChat retries when our passive reply did not arrive in time: answer
             // again with where things stand. Elsewhere the message was sent already.
@@ -87,11 +126,6 @@ impl Conversations {
             let mut turn = Turn::new(d, p, st);
             let msg = turn.prompt().await?;
             return Ok(Some(turn.compose(msg)));
-        }
-        if self.handled.fetch_add(1, Ordering::Relaxed) % 1000 == 999 {
-            if let Err(e) = store::prune_events(d.db, d.now).await {
-                tracing::warn!(error = %e, "pruning handled chat events failed");
-            }
         }
         let mut st = store::load_state(d.db, p, &inbound.user_id, d.now).await?;
         if st.lang.is_none() {
@@ -109,26 +143,15 @@ impl Conversations {
         }
         st.last_message_at = Some(inbound.timestamp);
         let mut turn = Turn::new(d, p, st);
-        let result = turn.run(&inbound.kind).await;
-        let result = match result {
-            Ok(msg) => store::save_state(d.db, &turn.st, d.now)
-                .await
-                .map(|_| msg.map(|m| turn.compose(m))),
-            Err(e) => Err(e),
-        };
-        if result.is_err() {
-            // Let the platform's retry be handled afresh.
-            if let Err(e) = store::forget_event(d.db, p, &inbound.event_key).await {
-                tracing::warn!(error = %e, "forgetting a failed chat event failed");
-            }
-        }
-        result
+        let msg = turn.run(&inbound.kind).await?;
+        store::save_state(d.db, &turn.st, d.now).await?;
+        Ok(msg.map(|m| turn.compose(m)))
     }
 }
 
 /// One event being handled: the user's state and the notes to say before the prompt.
 struct Turn<'d, 'a> {
-    d: &'d Deps<'a>,
+    d: &'d Deps<'a, DatabaseTransaction>,
     platform: Platform,
     st: chat_state::Model,
     notes: Vec<String>,
@@ -137,7 +160,11 @@ struct Turn<'d, 'a> {
 }
 
 impl<'d, 'a> Turn<'d, 'a> {
-    fn new(d: &'d Deps<'a>, platform: Platform, st: chat_state::Model) -> Self {
+    fn new(
+        d: &'d Deps<'a, DatabaseTransaction>,
+        platform: Platform,
+        st: chat_state::Model,
+    ) -> Self {
         Turn {
             d,
             platform,

@@ -46,20 +46,6 @@ pub async fn first_sighting<C: ConnectionTrait>(
     Ok(inserted == 1)
 }
 
-/// Forgets an event whose handling failed, so the platform's retry is handled again.
-pub async fn forget_event<C: ConnectionTrait>(
-    db: &C,
-    platform: Platform,
-    event_key: &str,
-) -> Result<()> {
-    chat_inbound::Entity::delete_many()
-        .filter(chat_inbound::Column::Platform.eq(platform.as_str()))
-        .filter(chat_inbound::Column::EventKey.eq(event_key))
-        .exec(db)
-        .await?;
-    Ok(())
-}
-
 /// Drops handled ids older than `DEDUP_KEEP`.
 pub async fn prune_events<C: ConnectionTrait>(db: &C, now: DateTime<Utc>) -> Result<u64> {
     let done = chat_inbound::Entity::delete_many()

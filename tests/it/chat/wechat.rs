@@ -382,3 +382,39 @@ storage_test! {
         assert_eq!(r.status, "partial");
     }
 }
+
+storage_test! {
+    async fn a_failed_event_keeps_nothing_and_its_retry_is_handled_afresh(t) {
+        use sea_orm::ConnectionTrait;
+        let app = ChatApp::new(&t).await;
+        let (invs, _) = app.invited(1).await;
+        let wx = Wx::new(&app);
+        wx.say("oF", &invs[0].code).await;
+        wx.say("oF", "1").await;
+        let before = app.response(invs[0].id).await.unwrap().revision;
+        // The user's state cannot be written: the event fails after its answer was saved.
+        let db = &app.app.state.db;
+        let (fail, heal) = if t.schema.is_some() {
+            ("CREATE FUNCTION gt_fail() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'state refused'; END $$ LANGUAGE plpgsql; \
+              CREATE TRIGGER gt_fail BEFORE UPDATE ON chat_state FOR EACH ROW EXECUTE FUNCTION gt_fail()",
+             "DROP TRIGGER gt_fail ON chat_state")
+        } else {
+            ("CREATE TRIGGER gt_fail BEFORE UPDATE ON chat_state BEGIN SELECT RAISE(ABORT, 'state refused'); END",
+             "DROP TRIGGER gt_fail")
+        };
+        db.execute_unprepared(fail).await.expect("trigger");
+        let (xml, _) = wx.text_xml("oF", "2");
+        let failed = wx.post(&xml).await;
+        assert_eq!(failed.status, 500);
+        // Nothing of it was kept: no answer, no new revision, no de-duplication row.
+        assert!(app.answers(invs[0].id).await.is_empty());
+        assert_eq!(app.response(invs[0].id).await.unwrap().revision, before);
+        db.execute_unprepared(heal).await.expect("drop trigger");
+        // WeChat's retry of the same MsgId is handled as new: the answer is saved once.
+        let retried = wx.post(&xml).await;
+        assert_eq!(retried.status, 200);
+        assert!(retried.content.contains("（2/"), "{retried:?}");
+        assert_eq!(app.answers(invs[0].id).await.len(), 1);
+        assert_eq!(app.response(invs[0].id).await.unwrap().revision, before + 1);
+    }
+}
