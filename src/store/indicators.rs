@@ -19,7 +19,7 @@ use sea_orm::sea_query::OnConflict;
 
 use crate::error::{Error, Result};
 use crate::indicators::columns::Part;
-use crate::indicators::{Cohort, EmployerFacts, Extractor, Person};
+use crate::indicators::{Cohort, EmployerFacts, Extractor, MajorScore, Person};
 use crate::store::entities::{
     graduate, invitation, major_score, response, response_fact, survey_version, wave,
 };
@@ -276,108 +276,102 @@ pub struct Output {
     pub warnings_as_of: Option<DateTime<Utc>>,
 }
 
-/// Scores of every major of `cohort` (graduation stage), computed now.
-pub async fn major_scores(
-    db: &DatabaseConnection,
-    regions: &Regions,
-    cohort: i32,
-    policy: &crate::indicators::Policy,
-    prices: &crate::indicators::PriceIndex,
-    rule: &crate::indicators::Rule,
-) -> Result<Vec<crate::indicators::MajorScore>> {
-    let sel = Selection {
-        cohort,
-        stages: vec![Stage::Graduation],
-        ..Selection::default()
-    };
-    let c = self::cohort(db, regions, &sel).await?;
-    Ok(scores_of(&c, policy, prices, rule))
+/// What the major warning's scores are computed with, besides the facts.
+struct Scoring<'a> {
+    regions: &'a Regions,
+    policy: crate::indicators::Policy,
+    prices: &'a crate::indicators::PriceIndex,
+    rule: crate::indicators::Rule,
 }
 
-/// Scores of every major of a read cohort (which holds its graduation stage).
-fn scores_of(
-    c: &Cohort,
-    policy: &crate::indicators::Policy,
-    prices: &crate::indicators::PriceIndex,
-    rule: &crate::indicators::Rule,
-) -> Vec<crate::indicators::MajorScore> {
-    let reports = crate::indicators::compute(
-        c,
-        crate::indicators::By::Major,
-        &[Stage::Graduation],
-        policy,
-        prices,
-    );
-    crate::indicators::warning::scores(&reports, rule)
+impl Scoring<'_> {
+    /// Scores of every major of a read cohort (which holds its graduation stage).
+    fn of(&self, c: &Cohort) -> Vec<MajorScore> {
+        let reports = crate::indicators::compute(
+            c,
+            crate::indicators::By::Major,
+            &[Stage::Graduation],
+            &self.policy,
+            self.prices,
+        );
+        crate::indicators::warning::scores(&reports, &self.rule)
+    }
+
+    /// Scores of every major of `cohort`, read and computed now.
+    async fn read(&self, db: &DatabaseConnection, cohort: i32) -> Result<Vec<MajorScore>> {
+        let sel = Selection {
+            cohort,
+            stages: vec![Stage::Graduation],
+            ..Selection::default()
+        };
+        Ok(self.of(&self::cohort(db, self.regions, &sel).await?))
+    }
+
+    /// The settings kept scores are valid for.
+    fn settings(&self) -> String {
+        serde_json::json!({ "policy": self.policy, "rule": self.rule }).to_string()
+    }
+
+    /// Keeps `scores` as cohort `cohort`'s, computed at `at`.
+    async fn keep(
+        &self,
+        db: &DatabaseConnection,
+        cohort: i32,
+        scores: &[MajorScore],
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        let json =
+            serde_json::to_value(scores).map_err(|e| Error::Other(format!("major scores: {e}")))?;
+        major_score::Entity::insert(major_score::ActiveModel {
+            cohort: Set(cohort),
+            settings: Set(self.settings()),
+            scores: Set(json),
+            computed_at: Set(at),
+        })
+        .on_conflict(
+            OnConflict::column(major_score::Column::Cohort)
+                .update_columns([
+                    major_score::Column::Settings,
+                    major_score::Column::Scores,
+                    major_score::Column::ComputedAt,
+                ])
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+        Ok(())
+    }
+
+    /// Cohort `cohort`'s scores and when they were computed: the kept ones when they were
+    /// computed with these settings less than `max_age` ago, else computed now and kept.
+    async fn kept(
+        &self,
+        db: &DatabaseConnection,
+        cohort: i32,
+        max_age: chrono::TimeDelta,
+    ) -> Result<(Vec<MajorScore>, DateTime<Utc>)> {
+        let now = stamp();
+        if let Some(stored) = major_score::Entity::find_by_id(cohort).one(db).await?
+            && stored.settings == self.settings()
+            && now - stored.computed_at < max_age
+        {
+            match serde_json::from_value(stored.scores) {
+                Ok(scores) => return Ok((scores, stored.computed_at)),
+                Err(e) => {
+                    tracing::warn!(cohort, error = %e, "kept major scores unreadable; recomputed")
+                }
+            }
+        }
+        let scores = self.read(db, cohort).await?;
+        self.keep(db, cohort, &scores, now).await?;
+        Ok((scores, now))
+    }
 }
 
 /// Now, to the microsecond both back-ends store.
 fn stamp() -> DateTime<Utc> {
     use chrono::SubsecRound;
     Utc::now().trunc_subsecs(6)
-}
-
-/// The settings a snapshot of scores is valid for.
-fn score_settings(policy: &crate::indicators::Policy, rule: &crate::indicators::Rule) -> String {
-    serde_json::json!({ "policy": policy, "rule": rule }).to_string()
-}
-
-/// Stores `scores` as cohort `cohort`'s snapshot, computed at `at`.
-async fn keep_scores(
-    db: &DatabaseConnection,
-    cohort: i32,
-    settings: &str,
-    scores: &[crate::indicators::MajorScore],
-    at: DateTime<Utc>,
-) -> Result<()> {
-    let json =
-        serde_json::to_value(scores).map_err(|e| Error::Other(format!("major scores: {e}")))?;
-    major_score::Entity::insert(major_score::ActiveModel {
-        cohort: Set(cohort),
-        settings: Set(settings.to_string()),
-        scores: Set(json),
-        computed_at: Set(at),
-    })
-    .on_conflict(
-        OnConflict::column(major_score::Column::Cohort)
-            .update_columns([
-                major_score::Column::Settings,
-                major_score::Column::Scores,
-                major_score::Column::ComputedAt,
-            ])
-            .to_owned(),
-    )
-    .exec_without_returning(db)
-    .await?;
-    Ok(())
-}
-
-/// Cohort `cohort`'s scores of every major and when they were computed: the stored snapshot
-/// when it was computed with these settings within `max_age`, else computed now and stored.
-async fn stored_scores(
-    db: &DatabaseConnection,
-    regions: &Regions,
-    cohort: i32,
-    policy: &crate::indicators::Policy,
-    prices: &crate::indicators::PriceIndex,
-    rule: &crate::indicators::Rule,
-    max_age: chrono::Duration,
-) -> Result<(Vec<crate::indicators::MajorScore>, DateTime<Utc>)> {
-    let settings = score_settings(policy, rule);
-    let now = stamp();
-    if let Some(stored) = major_score::Entity::find_by_id(cohort).one(db).await? {
-        if stored.settings == settings && now - stored.computed_at < max_age {
-            match serde_json::from_value(stored.scores) {
-                Ok(scores) => return Ok((scores, stored.computed_at)),
-                Err(e) => {
-                    tracing::warn!(cohort, error = %e, "stored major scores unreadable; recomputed")
-                }
-            }
-        }
-    }
-    let scores = major_scores(db, regions, cohort, policy, prices, rule).await?;
-    keep_scores(db, cohort, &settings, &scores, now).await?;
-    Ok((scores, now))
 }
 
 /// The indicators of `sel` grouped `by`, with the employer report and major warnings.
@@ -415,26 +409,32 @@ pub async fn build(
         None
     };
     // The school-wide figures recompute the cohort's own scores (from the facts just read when
-    // they include the graduation stage) and store them; a department's or a major's page,
-    // and the earlier cohorts, use the stored scores while they are recent.
-    let max_age = chrono::Duration::minutes(
-        i64::try_from(cfg.warning_max_age_minutes).unwrap_or(i64::MAX / 60_000),
-    );
-    let settings = score_settings(&policy, &rule);
+    // they include the graduation stage) and keep them; a department's or a major's page, and
+    // the earlier cohorts, use the kept scores while they are recent.
+    let max_age = i64::try_from(cfg.warning_max_age_minutes)
+        .ok()
+        .and_then(chrono::TimeDelta::try_minutes)
+        .unwrap_or(chrono::TimeDelta::MAX);
+    let scoring = Scoring {
+        regions,
+        policy,
+        prices: &prices,
+        rule,
+    };
     let mut scores = std::collections::BTreeMap::new();
     let mut scores_as_of: Option<DateTime<Utc>> = None;
     for y in (0..rule.cohorts as i32).map(|i| sel.cohort - i) {
         let (s, at) = if whole_school && y == sel.cohort {
             let now = stamp();
             let s = if sel.stages.is_empty() || sel.stages.contains(&Stage::Graduation) {
-                scores_of(&c, &policy, &prices, &rule)
+                scoring.of(&c)
             } else {
-                major_scores(db, regions, y, &policy, &prices, &rule).await?
+                scoring.read(db, y).await?
             };
-            keep_scores(db, y, &settings, &s, now).await?;
+            scoring.keep(db, y, &s, now).await?;
             (s, now)
         } else {
-            stored_scores(db, regions, y, &policy, &prices, &rule, max_age).await?
+            scoring.kept(db, y, max_age).await?
         };
         scores_as_of = Some(scores_as_of.map_or(at, |t| t.min(at)));
         scores.insert(y, s);

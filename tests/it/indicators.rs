@@ -395,6 +395,11 @@ storage_test! {
         config.indicators.warning_bottom_share = 0.05;
         let school = build(db, regions, &config.indicators, &whole, By::Major).await.expect("school");
         assert!(school.warnings.is_empty());
+
+        // An age beyond any duration means "keep for ever", not a crash.
+        config.indicators.warning_max_age_minutes = u64::MAX;
+        let page = build(db, regions, &config.indicators, &major, By::Major).await.expect("major");
+        assert_eq!(page.warnings_as_of, school.warnings_as_of);
     }
 }
 
