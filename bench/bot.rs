@@ -310,11 +310,11 @@ async fn run(opts: Options) {
         failures,
         finished,
     );
-    if opts.postgres {
-        if let Ok(admin) = gradtrace::store::connect(&pg_url).await {
-            let _ = admin
-                .execute_unprepared(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
-                .await;
-        }
+    if opts.postgres
+        && let Ok(admin) = gradtrace::store::connect(&pg_url).await
+    {
+        let _ = admin
+            .execute_unprepared(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            .await;
     }
 }

@@ -264,10 +264,10 @@ impl Visitor<'_> {
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
         for v in resp.headers().get_all("set-cookie") {
-            if let Some(kv) = v.to_str().ok().and_then(|s| s.split(';').next()) {
-                if kv.starts_with(gradtrace::web::security::CSRF_COOKIE) {
-                    self.cookie = Some(kv.to_string());
-                }
+            if let Some(kv) = v.to_str().ok().and_then(|s| s.split(';').next())
+                && kv.starts_with(gradtrace::web::security::CSRF_COOKIE)
+            {
+                self.cookie = Some(kv.to_string());
             }
         }
         let body = resp.text().await.expect("body");

@@ -59,7 +59,7 @@ fn facts(i: usize, stage: usize) -> Facts {
         major_match: Some([25.0, 50.0, 75.0, 100.0][i % 4]),
         job_satisfaction: Some([50.0, 75.0, 100.0][i % 3]),
         job_changes: Some((i % 3) as f64),
-        promoted: (stage >= 2).then_some(i % 2 == 0),
+        promoted: (stage >= 2).then_some(i.is_multiple_of(2)),
         ..Facts::default()
     }
 }

@@ -103,10 +103,11 @@ impl Conversations {
         let txn = d.db.begin().await?;
         let result = Self::handle_in(&d.on(&txn), inbound).await;
         let result = crate::store::finish(txn, result).await;
-        if result.is_ok() && self.handled.fetch_add(1, Ordering::Relaxed) % 1000 == 999 {
-            if let Err(e) = store::prune_events(d.db, d.now).await {
-                tracing::warn!(error = %e, "pruning handled chat events failed");
-            }
+        if result.is_ok()
+            && self.handled.fetch_add(1, Ordering::Relaxed) % 1000 == 999
+            && let Err(e) = store::prune_events(d.db, d.now).await
+        {
+            tracing::warn!(error = %e, "pruning handled chat events failed");
         }
         result
     }

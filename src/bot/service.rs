@@ -114,10 +114,10 @@ impl BotService {
             Some(p) if carries_message => p.follow_up.clone(),
             _ => Some(msg),
         };
-        if let Some(rest) = rest {
-            if let Err(e) = channel.send(&inbound.user_id, &rest).await {
-                tracing::warn!(platform = %inbound.platform, error = %e, "bot message not sent");
-            }
+        if let Some(rest) = rest
+            && let Err(e) = channel.send(&inbound.user_id, &rest).await
+        {
+            tracing::warn!(platform = %inbound.platform, error = %e, "bot message not sent");
         }
         passive
     }

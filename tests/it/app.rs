@@ -252,11 +252,10 @@ impl Client {
                 .unwrap_or("")
                 .split_once(';')
                 .or(Some((v.to_str().unwrap_or(""), "")))
+                && let Some((k, v)) = kv.split_once('=')
             {
-                if let Some((k, v)) = kv.split_once('=') {
-                    self.cookies
-                        .insert(k.trim().to_string(), v.trim().to_string());
-                }
+                self.cookies
+                    .insert(k.trim().to_string(), v.trim().to_string());
             }
         }
         let status = resp.status();

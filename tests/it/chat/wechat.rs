@@ -372,7 +372,7 @@ storage_test! {
         let (a, b) = tokio::join!(wx.post(&x1), wx.post(&x2));
         assert_eq!((a.status, b.status), (200, 200));
         let answers = app.answers(invs[0].id).await;
-        let mut got = vec![answers["employer_type"].clone(), answers["grassroots_programme"].clone()];
+        let mut got = [answers["employer_type"].clone(), answers["grassroots_programme"].clone()];
         got.sort_by_key(|a| format!("{a:?}"));
         assert_eq!(answers.len(), 5, "{answers:?}");
         assert!(matches!(&answers["employer_type"], Answer::Choice { .. }));
