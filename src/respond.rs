@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ConnectionTrait, EntityTrait, TransactionTrait};
+use sea_orm::{ConnectionTrait, EntityTrait};
 
 use crate::error::{Error, Result};
 use crate::store::entities::{employer, graduate, invitation, response, wave};
@@ -103,7 +103,7 @@ impl Session {
     }
 
     /// Records acceptance or refusal of the privacy notice.
-    pub async fn consent<C: ConnectionTrait + TransactionTrait>(
+    pub async fn consent<C: crate::store::Atomic>(
         &mut self,
         db: &C,
         accepted: bool,
@@ -120,7 +120,7 @@ impl Session {
     /// The web form's step: one whole page. `revision` is the one the page was rendered from;
     /// a page sent twice (double tap, resent POST) finds its answers already saved and is a
     /// success, never a second write.
-    pub async fn submit_page<C: ConnectionTrait + TransactionTrait>(
+    pub async fn submit_page<C: crate::store::Atomic>(
         &mut self,
         db: &C,
         catalog: &Catalog,
@@ -142,7 +142,7 @@ impl Session {
     }
 
     /// The bot's step: one answer to one question.
-    pub async fn answer<C: ConnectionTrait + TransactionTrait>(
+    pub async fn answer<C: crate::store::Atomic>(
         &mut self,
         db: &C,
         catalog: &Catalog,
@@ -166,7 +166,7 @@ impl Session {
 
     /// Keeps what is valid of a page without insisting on the rest (going back must not lose
     /// what was typed, nor be blocked by a half-filled page).
-    pub async fn keep_valid<C: ConnectionTrait + TransactionTrait>(
+    pub async fn keep_valid<C: crate::store::Atomic>(
         &mut self,
         db: &C,
         catalog: &Catalog,
@@ -207,7 +207,7 @@ impl Session {
         }
     }
 
-    async fn save<C: ConnectionTrait + TransactionTrait>(
+    async fn save<C: crate::store::Atomic>(
         &mut self,
         db: &C,
         catalog: &Catalog,

@@ -389,7 +389,7 @@ pub async fn save_answers<C: ConnectionTrait + TransactionTrait, A: Serialize + 
 /// `save_answers` for a caller that holds the response as it last read it (`current`) and
 /// knows whose it is (`owner`, for the facts; `None` for an employer): one guarded
 /// `UPDATE … RETURNING` and the fact row, with no reads, unless something changed meanwhile.
-pub async fn save_answers_known<C: ConnectionTrait + TransactionTrait>(
+pub async fn save_answers_known<C: crate::store::Atomic>(
     db: &C,
     current: &response::Model,
     expected_revision: i32,
@@ -400,43 +400,63 @@ pub async fn save_answers_known<C: ConnectionTrait + TransactionTrait>(
     owner: Option<&crate::store::facts::Owner<'_>>,
 ) -> Result<response::Model> {
     let value = answers_value(answers, status)?;
+    let save = Known {
+        current,
+        expected_revision,
+        answers,
+        value: &value,
+        status,
+        channel,
+        now,
+        owner,
+    };
+    if db.in_transaction() {
+        return save.on(db).await;
+    }
     let txn = db.begin().await?;
-    let result = async {
-        let saved = match write_answers(
-            &txn,
-            current,
-            expected_revision,
-            &value,
-            status,
-            channel,
-            now,
-        )
-        .await
-        {
+    let result = save.on(&txn).await;
+    crate::store::finish(txn, result).await
+}
+
+/// One `save_answers_known`, run on a transaction.
+struct Known<'a> {
+    current: &'a response::Model,
+    expected_revision: i32,
+    answers: &'a Answers,
+    value: &'a serde_json::Value,
+    status: Status,
+    channel: Channel,
+    now: DateTime<Utc>,
+    owner: Option<&'a crate::store::facts::Owner<'a>>,
+}
+
+impl Known<'_> {
+    async fn on<C: ConnectionTrait>(&self, txn: &C) -> Result<response::Model> {
+        let write = |row| {
+            write_answers(
+                txn,
+                row,
+                self.expected_revision,
+                self.value,
+                self.status,
+                self.channel,
+                self.now,
+            )
+        };
+        let saved = match write(self.current).await {
             // Touched meanwhile (another channel opened it, or a save): decide on what is
             // stored now.
-            Err(Error::Conflict(_)) if current.revision == expected_revision => {
-                let stored = get(&txn, current.id).await?;
-                write_answers(
-                    &txn,
-                    &stored,
-                    expected_revision,
-                    &value,
-                    status,
-                    channel,
-                    now,
-                )
-                .await?
+            Err(Error::Conflict(_)) if self.current.revision == self.expected_revision => {
+                let stored = get(txn, self.current.id).await?;
+                write(&stored).await?
             }
             other => other?,
         };
-        if let Some(owner) = owner {
-            crate::store::facts::record_known(&txn, owner, saved.id, answers).await?;
+        if let Some(owner) = self.owner {
+            crate::store::facts::record_known(txn, owner, saved.id, self.answers).await?;
         }
         Ok(saved)
     }
-    .await;
-    crate::store::finish(txn, result).await
 }
 
 fn answers_value<A: Serialize + ?Sized>(answers: &A, status: Status) -> Result<serde_json::Value> {
