@@ -56,9 +56,9 @@ pub struct IndicatorConfig {
     )]
     pub warning_cohorts: usize,
 
-    /// Major warning: minutes a stored computation of every major's score serves department
-    /// and major pages before it is recomputed (the school-wide page always recomputes the
-    /// cohort's own scores).
+    /// Major warning: minutes after which the kept scores of every major are recomputed (in
+    /// the background; department and major pages use the kept ones meanwhile). The
+    /// school-wide figures always recompute the cohort's own scores.
     #[arg(
         long,
         env = "GRADTRACE_WARNING_MAX_AGE_MINUTES",

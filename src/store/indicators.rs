@@ -277,14 +277,29 @@ pub struct Output {
 }
 
 /// What the major warning's scores are computed with, besides the facts.
-struct Scoring<'a> {
-    regions: &'a Regions,
+#[derive(Clone)]
+struct Scoring {
+    regions: Arc<Regions>,
     policy: crate::indicators::Policy,
-    prices: &'a crate::indicators::PriceIndex,
+    prices: Arc<crate::indicators::PriceIndex>,
     rule: crate::indicators::Rule,
 }
 
-impl Scoring<'_> {
+/// Cohorts whose kept scores are being recomputed in the background, by database pool.
+static REFRESHING: std::sync::LazyLock<std::sync::Mutex<std::collections::HashSet<(usize, i32)>>> =
+    std::sync::LazyLock::new(Default::default);
+
+/// Which database `db` is (its pool's identity, the same for every clone of the connection).
+fn pool_id(db: &DatabaseConnection) -> usize {
+    match db.get_database_backend() {
+        DbBackend::Postgres => {
+            Arc::as_ptr(&db.get_postgres_connection_pool().connect_options()) as usize
+        }
+        _ => Arc::as_ptr(&db.get_sqlite_connection_pool().connect_options()) as usize,
+    }
+}
+
+impl Scoring {
     /// Scores of every major of a read cohort (which holds its graduation stage).
     fn of(&self, c: &Cohort) -> Vec<MajorScore> {
         let reports = crate::indicators::compute(
@@ -292,7 +307,7 @@ impl Scoring<'_> {
             crate::indicators::By::Major,
             &[Stage::Graduation],
             &self.policy,
-            self.prices,
+            &self.prices,
         );
         crate::indicators::warning::scores(&reports, &self.rule)
     }
@@ -304,7 +319,7 @@ impl Scoring<'_> {
             stages: vec![Stage::Graduation],
             ..Selection::default()
         };
-        Ok(self.of(&self::cohort(db, self.regions, &sel).await?))
+        Ok(self.of(&self::cohort(db, &self.regions, &sel).await?))
     }
 
     /// The settings kept scores are valid for.
@@ -343,7 +358,8 @@ impl Scoring<'_> {
     }
 
     /// Cohort `cohort`'s scores and when they were computed: the kept ones when they were
-    /// computed with these settings less than `max_age` ago, else computed now and kept.
+    /// computed with these settings (older than `max_age`, they are recomputed in the
+    /// background meanwhile), else computed now and kept.
     async fn kept(
         &self,
         db: &DatabaseConnection,
@@ -353,10 +369,14 @@ impl Scoring<'_> {
         let now = stamp();
         if let Some(stored) = major_score::Entity::find_by_id(cohort).one(db).await?
             && stored.settings == self.settings()
-            && now - stored.computed_at < max_age
         {
             match serde_json::from_value(stored.scores) {
-                Ok(scores) => return Ok((scores, stored.computed_at)),
+                Ok(scores) => {
+                    if now - stored.computed_at >= max_age {
+                        self.clone().refresh_later(db.clone(), cohort);
+                    }
+                    return Ok((scores, stored.computed_at));
+                }
                 Err(e) => {
                     tracing::warn!(cohort, error = %e, "kept major scores unreadable; recomputed")
                 }
@@ -365,6 +385,32 @@ impl Scoring<'_> {
         let scores = self.read(db, cohort).await?;
         self.keep(db, cohort, &scores, now).await?;
         Ok((scores, now))
+    }
+
+    /// Recomputes and keeps cohort `cohort`'s scores in the background, unless that is under
+    /// way already.
+    fn refresh_later(self, db: DatabaseConnection, cohort: i32) {
+        let key = (pool_id(&db), cohort);
+        let mut refreshing = REFRESHING.lock().unwrap_or_else(|p| p.into_inner());
+        if !refreshing.insert(key) {
+            return;
+        }
+        drop(refreshing);
+        tokio::spawn(async move {
+            let result = async {
+                let at = stamp();
+                let scores = self.read(&db, cohort).await?;
+                self.keep(&db, cohort, &scores, at).await
+            }
+            .await;
+            REFRESHING
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .remove(&key);
+            if let Err(e) = result {
+                tracing::warn!(cohort, error = %e, "recomputing major scores failed");
+            }
+        });
     }
 }
 
@@ -410,15 +456,16 @@ pub async fn build(
     };
     // The school-wide figures recompute the cohort's own scores (from the facts just read when
     // they include the graduation stage) and keep them; a department's or a major's page, and
-    // the earlier cohorts, use the kept scores while they are recent.
+    // the earlier cohorts, use the kept scores (recomputed in the background once they are
+    // older than the configured age).
     let max_age = i64::try_from(cfg.warning_max_age_minutes)
         .ok()
         .and_then(chrono::TimeDelta::try_minutes)
         .unwrap_or(chrono::TimeDelta::MAX);
     let scoring = Scoring {
-        regions,
+        regions: Arc::new(regions.clone()),
         policy,
-        prices: &prices,
+        prices: Arc::new(prices.clone()),
         rule,
     };
     let mut scores = std::collections::BTreeMap::new();
