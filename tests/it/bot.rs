@@ -1,12 +1,14 @@
 //! The messaging adapters against the platforms' published test vectors and real payload
 //! shapes, `send` against a local server speaking each platform's API, and the reply parser.
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method};
+use gradtrace::bot::adapters::DeliveryStatus;
 use gradtrace::bot::adapters::wechat::{self, AesKey};
 use gradtrace::bot::adapters::whatsapp::signature_header;
-use gradtrace::bot::adapters::{DeliveryStatus, parse_query};
+
+use crate::chat::support::{MockPlatform, Recorded};
 use gradtrace::bot::adapters::{Telegram, WeChat, WhatsApp, http_client};
 use gradtrace::bot::commands::{Command, parse_command};
 use gradtrace::bot::outbound::{self, Template};
@@ -1355,83 +1357,6 @@ fn outbound_whatsapp_buttons_lists_and_text() {
 
 // ---------------------------------------------------------------------------------------------
 // `send` against a local server speaking each platform's API
-
-#[derive(Debug, Clone)]
-struct Recorded {
-    method: String,
-    path: String,
-    query: Vec<(String, String)>,
-    authorization: Option<String>,
-    body: Value,
-}
-
-impl Recorded {
-    fn q(&self, name: &str) -> Option<&str> {
-        self.query
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-type Responder = dyn Fn(&Recorded) -> (u16, Value) + Send + Sync;
-
-struct MockPlatform {
-    base: String,
-    log: Arc<Mutex<Vec<Recorded>>>,
-}
-
-impl MockPlatform {
-    /// Serves on 127.0.0.1 port 0; every request is recorded and answered by `respond`.
-    async fn start(
-        respond: impl Fn(&Recorded) -> (u16, Value) + Send + Sync + 'static,
-    ) -> MockPlatform {
-        let log: Arc<Mutex<Vec<Recorded>>> = Arc::default();
-        let respond: Arc<Responder> = Arc::new(respond);
-        let state = (log.clone(), respond);
-        let app = axum::Router::new().fallback(
-            move |method: Method,
-                  uri: axum::http::Uri,
-                  headers: HeaderMap,
-                  body: axum::body::Bytes| {
-                let (log, respond) = state.clone();
-                async move {
-                    let rec = Recorded {
-                        method: method.to_string(),
-                        path: uri.path().to_string(),
-                        query: uri.query().map(parse_query).unwrap_or_default(),
-                        authorization: headers
-                            .get("authorization")
-                            .and_then(|v| v.to_str().ok())
-                            .map(str::to_string),
-                        body: serde_json::from_slice(&body).unwrap_or(Value::Null),
-                    };
-                    let (status, answer) = respond(&rec);
-                    log.lock().expect("log").push(rec);
-                    (
-                        axum::http::StatusCode::from_u16(status).expect("status"),
-                        axum::Json(answer),
-                    )
-                }
-            },
-        );
-        MockPlatform {
-            base: crate::serve::serve_router(app).await,
-            log,
-        }
-    }
-
-    fn requests(&self) -> Vec<Recorded> {
-        self.log.lock().expect("log").clone()
-    }
-
-    fn to(&self, path: &str) -> Vec<Recorded> {
-        self.requests()
-            .into_iter()
-            .filter(|r| r.path == path)
-            .collect()
-    }
-}
 
 /// A WeChat API: tokens T1, T2, … from /cgi-bin/token; `bad_tokens` are refused with `code`.
 async fn wechat_api(bad_tokens: &'static [&'static str], code: i64) -> MockPlatform {

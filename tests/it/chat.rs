@@ -2,7 +2,7 @@
 //! real payloads (signed, and encrypted for WeChat safe mode), the conversation over the shared
 //! survey session, the binding table, and outbound calls recorded by a local server speaking
 //! each platform's API. Every storage test runs on SQLite and PostgreSQL.
-mod support;
+pub(crate) mod support;
 mod telegram;
 mod wechat;
 mod whatsapp;

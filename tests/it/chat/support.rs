@@ -1,11 +1,13 @@
 //! A test app with the bot configured, a local platform API that records what it receives, and
 //! the scripted `graduation` questionnaire (employed branch).
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request};
 use gradtrace::bot::BotConfig;
+use gradtrace::bot::adapters::parse_query;
 use gradtrace::clock::ManualClock;
 use gradtrace::store::entities::{chat_state, invitation, response, wave};
 use gradtrace::survey::Answer;
@@ -26,63 +28,106 @@ pub const WA_SECRET: &str = "app_secret_123";
 pub const WA_VERIFY: &str = "verify-me";
 pub const WA_PHONE_ID: &str = "PHONE_NUMBER_ID";
 
-/// One request the platform API received.
+/// One request a stand-in platform API received.
 #[derive(Debug, Clone)]
 pub struct Recorded {
+    pub method: String,
     pub path: String,
+    pub query: Vec<(String, String)>,
+    pub authorization: Option<String>,
     pub body: Value,
 }
 
-/// A local server speaking the WeChat, Telegram and WhatsApp Cloud APIs; records every call.
-pub struct MockApi {
+impl Recorded {
+    /// A query parameter.
+    pub fn q(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+type Responder = dyn Fn(&Recorded) -> (u16, Value) + Send + Sync;
+
+/// A local server standing in for a platform's API: records every request and answers it with
+/// `respond`'s status and JSON.
+pub struct MockPlatform {
     pub base: String,
     log: Arc<Mutex<Vec<Recorded>>>,
 }
 
-impl MockApi {
-    pub async fn start() -> MockApi {
+impl MockPlatform {
+    pub async fn start(
+        respond: impl Fn(&Recorded) -> (u16, Value) + Send + Sync + 'static,
+    ) -> MockPlatform {
         let log: Arc<Mutex<Vec<Recorded>>> = Arc::default();
-        let rec = log.clone();
+        let respond: Arc<Responder> = Arc::new(respond);
+        let state = (log.clone(), respond);
         let app = axum::Router::new().fallback(
-            move |uri: axum::http::Uri, _h: HeaderMap, body: axum::body::Bytes| {
-                let rec = rec.clone();
+            move |method: Method,
+                  uri: axum::http::Uri,
+                  headers: HeaderMap,
+                  body: axum::body::Bytes| {
+                let (log, respond) = state.clone();
                 async move {
-                    let r = Recorded {
+                    let rec = Recorded {
+                        method: method.to_string(),
                         path: uri.path().to_string(),
+                        query: uri.query().map(parse_query).unwrap_or_default(),
+                        authorization: headers
+                            .get("authorization")
+                            .and_then(|v| v.to_str().ok())
+                            .map(str::to_string),
                         body: serde_json::from_slice(&body).unwrap_or(Value::Null),
                     };
-                    let n = {
-                        let mut log = rec.lock().expect("log");
-                        log.push(r.clone());
-                        log.len()
-                    };
-                    let answer = match r.path.as_str() {
-                        "/cgi-bin/token" => json!({"access_token": "AT1", "expires_in": 7200}),
-                        "/cgi-bin/message/custom/send" => json!({"errcode": 0, "errmsg": "ok"}),
-                        p if p.ends_with("/sendMessage") => {
-                            json!({"ok": true, "result": {"message_id": n}})
-                        }
-                        p if p.starts_with("/bot") => json!({"ok": true, "result": true}),
-                        p if p.ends_with("/messages") => json!({
-                            "messaging_product": "whatsapp",
-                            "messages": [{"id": format!("wamid.OUT{n}")}],
-                        }),
-                        _ => json!({"error": "unknown"}),
-                    };
-                    axum::Json(answer)
+                    let (status, answer) = respond(&rec);
+                    log.lock().expect("log").push(rec);
+                    (
+                        axum::http::StatusCode::from_u16(status).expect("status"),
+                        axum::Json(answer),
+                    )
                 }
             },
         );
-        MockApi {
+        MockPlatform {
             base: crate::serve::serve_router(app).await,
             log,
         }
+    }
+
+    /// The WeChat, Telegram and WhatsApp Cloud APIs as the conversations use them, answering
+    /// every call with success.
+    pub async fn every_platform() -> MockPlatform {
+        let sent = AtomicUsize::new(0);
+        MockPlatform::start(move |r| {
+            let answer = match r.path.as_str() {
+                "/cgi-bin/token" => json!({"access_token": "AT1", "expires_in": 7200}),
+                "/cgi-bin/message/custom/send" => json!({"errcode": 0, "errmsg": "ok"}),
+                p if p.ends_with("/sendMessage") => {
+                    let n = sent.fetch_add(1, Ordering::SeqCst) + 1;
+                    json!({"ok": true, "result": {"message_id": n}})
+                }
+                p if p.starts_with("/bot") => json!({"ok": true, "result": true}),
+                p if p.ends_with("/messages") => {
+                    let n = sent.fetch_add(1, Ordering::SeqCst) + 1;
+                    json!({
+                        "messaging_product": "whatsapp",
+                        "messages": [{"id": format!("wamid.OUT{n}")}],
+                    })
+                }
+                _ => json!({"error": "unknown"}),
+            };
+            (200, answer)
+        })
+        .await
     }
 
     pub fn requests(&self) -> Vec<Recorded> {
         self.log.lock().expect("log").clone()
     }
 
+    /// The requests whose path ends with `suffix`.
     pub fn to(&self, suffix: &str) -> Vec<Recorded> {
         self.requests()
             .into_iter()
@@ -114,7 +159,7 @@ pub fn bot_config(base: &str) -> BotConfig {
 /// The real app with the bot configured, over the test database, and the platform API.
 pub struct ChatApp {
     pub app: TestApp,
-    pub api: MockApi,
+    pub api: MockPlatform,
 }
 
 impl ChatApp {
@@ -123,7 +168,7 @@ impl ChatApp {
     }
 
     pub async fn at(t: &TestDb, now: chrono::DateTime<chrono::Utc>) -> ChatApp {
-        let api = MockApi::start().await;
+        let api = MockPlatform::every_platform().await;
         let clock = ManualClock::at(now);
         let url = match &t.schema {
             Some(schema) => format!("{}?options[search_path]={schema}", t.url),
