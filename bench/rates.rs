@@ -250,6 +250,7 @@ async fn main() {
     let secret = SECRET.to_string();
     let services = gradtrace::web::Services {
         db: db.clone(),
+        reader: None,
         catalog: catalog.clone(),
         i18n: gradtrace::i18n::Localizer::load(&config.locales_dir).expect("locales"),
         keys: gradtrace::wave::token::TokenKeys::from_secret(&secret).expect("keys"),

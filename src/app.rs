@@ -25,6 +25,7 @@ pub async fn services(config: Config, clock: Arc<dyn Clock>) -> Result<Services>
     let i18n = Localizer::load(&config.locales_dir)?;
     let db = crate::store::connect(&config.database_url).await?;
     crate::store::migrate(&db).await?;
+    let reader = crate::store::readers(&db, &config.database_url).await?;
     let limiter: Arc<dyn AttemptLimiter> = match &config.redis_url {
         Some(url) => Arc::new(
             RedisLimiter::connect(
@@ -60,6 +61,7 @@ pub async fn services(config: Config, clock: Arc<dyn Clock>) -> Result<Services>
         scheduler,
         bot,
         db,
+        reader,
         catalog,
         i18n,
         config,

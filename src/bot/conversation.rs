@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait};
 
 use super::commands::{Command, parse_command};
 use super::outbound::OutboundMessage;
@@ -30,6 +30,9 @@ use crate::wave::token::TokenKeys;
 /// connection, or the event's transaction).
 pub struct Deps<'a, C = DatabaseConnection> {
     pub db: &'a C,
+    /// Where the event's first reads go, before its transaction, on SQLite
+    /// (`store::readers`); without it they are made in the transaction.
+    pub reader: Option<&'a DatabaseConnection>,
     pub catalog: &'a Catalog,
     pub i18n: &'a Localizer,
     pub limiter: &'a dyn AttemptLimiter,
@@ -48,6 +51,7 @@ impl<'a, C> Deps<'a, C> {
     {
         Deps {
             db,
+            reader: self.reader,
             catalog: self.catalog,
             i18n: self.i18n,
             limiter: self.limiter,
@@ -100,8 +104,15 @@ impl Conversations {
         let _guard = self.locks.lock(p, &inbound.user_id).await;
         // Everything the event writes — its de-duplication row, the answer, the user's state —
         // is committed at once, or not at all (the platform's retry is then handled afresh).
+        // On SQLite the user's state and what they are answering are read first, beside the
+        // writer (a save still checks the response's revision, and the user's events are in
+        // order); elsewhere inside the transaction.
+        let read = match d.reader {
+            Some(reader) => Some(Self::first_reads(reader, inbound, d.now).await?),
+            None => None,
+        };
         let txn = d.db.begin().await?;
-        let result = Self::handle_in(&d.on(&txn), inbound).await;
+        let result = Self::handle_in(&d.on(&txn), inbound, read).await;
         let result = crate::store::finish(txn, result).await;
         if result.is_ok()
             && self.handled.fetch_add(1, Ordering::Relaxed) % 1000 == 999
@@ -112,23 +123,41 @@ impl Conversations {
         result
     }
 
+    /// The user's state, and the invitee of the invitation they are answering.
+    async fn first_reads<C: ConnectionTrait>(
+        db: &C,
+        inbound: &Inbound,
+        now: DateTime<Utc>,
+    ) -> Result<(chat_state::Model, Option<Invitee>)> {
+        let st = store::load_state(db, inbound.platform, &inbound.user_id, now).await?;
+        let loaded = match st.invitation_id {
+            Some(id) => responses::invitee(db, id).await?,
+            None => None,
+        };
+        Ok((st, loaded))
+    }
+
     async fn handle_in(
         d: &Deps<'_, DatabaseTransaction>,
         inbound: &Inbound,
+        read: Option<(chat_state::Model, Option<Invitee>)>,
     ) -> Result<Option<OutboundMessage>> {
         let p = inbound.platform;
+        let (mut st, loaded) = match read {
+            Some(read) => read,
+            None => Self::first_reads(d.db, inbound, d.now).await?,
+        };
         if !store::first_sighting(d.db, p, &inbound.event_key, d.now).await? {
             // A retry. WeChat retries when our passive reply did not arrive in time: answer
             // again with where things stand. Elsewhere the message was sent already.
             if p != Platform::WeChat {
                 return Ok(None);
             }
-            let st = store::load_state(d.db, p, &inbound.user_id, d.now).await?;
             let mut turn = Turn::new(d, p, st);
+            turn.loaded = loaded;
             let msg = turn.prompt().await?;
             return Ok(Some(turn.compose(msg)));
         }
-        let mut st = store::load_state(d.db, p, &inbound.user_id, d.now).await?;
         if st.lang.is_none() {
             st.lang = inbound
                 .language_hint
@@ -144,6 +173,7 @@ impl Conversations {
         }
         st.last_message_at = Some(inbound.timestamp);
         let mut turn = Turn::new(d, p, st);
+        turn.loaded = loaded;
         let msg = turn.run(&inbound.kind).await?;
         store::save_state(d.db, &turn.st, d.now).await?;
         Ok(msg.map(|m| turn.compose(m)))

@@ -24,6 +24,25 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection> {
 
 /// Opens the database with a PostgreSQL `search_path` (used to isolate tests in their own schema).
 pub async fn connect_in_schema(url: &str, schema: Option<&str>) -> Result<DatabaseConnection> {
+    connect_with(url, schema, None).await
+}
+
+/// Connections for reads beside `db`, opened on `url`, for a SQLite file: a pool of its own
+/// (SQLite serves readers beside its one writer in WAL mode, so a read need not queue behind
+/// the writer's single pooled connection). None for anything else: PostgreSQL's pool has
+/// connections enough.
+pub async fn readers(db: &DatabaseConnection, url: &str) -> Result<Option<DatabaseConnection>> {
+    if scan::sqlite_file(db).is_none() {
+        return Ok(None);
+    }
+    Ok(Some(connect_with(url, None, Some(2)).await?))
+}
+
+async fn connect_with(
+    url: &str,
+    schema: Option<&str>,
+    max_connections: Option<u32>,
+) -> Result<DatabaseConnection> {
     let url = if url.starts_with("sqlite:") && !url.contains("mode=") && !url.contains(":memory:") {
         let sep = if url.contains('?') { '&' } else { '?' };
         format!("{url}{sep}mode=rwc")
@@ -36,6 +55,9 @@ pub async fn connect_in_schema(url: &str, schema: Option<&str>) -> Result<Databa
         .acquire_timeout(Duration::from_secs(30));
     if let Some(schema) = schema {
         opts.set_schema_search_path(schema.to_string());
+    }
+    if let Some(n) = max_connections {
+        opts.max_connections(n);
     }
     // SQLite settings are per connection: every pooled connection gets them, not only the first.
     // WAL lets readers go on while one writer writes; NORMAL sync is safe with WAL (no fsync on

@@ -33,6 +33,8 @@ pub struct AppState(Arc<Services>);
 
 pub struct Services {
     pub db: DatabaseConnection,
+    /// Connections for reads beside `db` on SQLite (`store::readers`).
+    pub reader: Option<DatabaseConnection>,
     pub catalog: Catalog,
     pub i18n: Localizer,
     pub config: Config,

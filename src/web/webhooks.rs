@@ -45,6 +45,7 @@ async fn hook(
     let base_url = state.config.base_url();
     let deps = Deps {
         db: &state.db,
+        reader: state.reader.as_ref(),
         catalog: &state.catalog,
         i18n: &state.i18n,
         limiter: state.limiter.as_ref(),

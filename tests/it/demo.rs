@@ -531,6 +531,7 @@ fn services_over(t: &TestDb, clock: ManualClock) -> Services {
             &catalog,
         )),
         db: t.db.clone(),
+        reader: None,
         catalog,
         i18n: Localizer::load(&config.locales_dir).unwrap(),
         keys: TokenKeys::from_secret(&secret).unwrap(),
