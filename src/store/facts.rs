@@ -111,7 +111,7 @@ fn split(s: Option<String>) -> Vec<String> {
 }
 
 /// The columns `FactRow` reads, in order.
-pub const READ_COLUMNS: [response_fact::Column; 27] = {
+pub const READ_COLUMNS: [response_fact::Column; 26] = {
     use response_fact::Column as C;
     [
         C::GraduateId,
@@ -140,7 +140,6 @@ pub const READ_COLUMNS: [response_fact::Column; 27] = {
         C::Patents,
         C::ImprovementProposals,
         C::SlowCauses,
-        C::WaveId,
     ]
 };
 
