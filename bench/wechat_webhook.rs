@@ -18,6 +18,8 @@ use gradtrace::bot::adapters::wechat::{self, AesKey};
 use gradtrace::bot::{BotConfig, Channel, Choice, InboundRequest, OutboundMessage};
 use gradtrace::clock::SystemClock;
 
+#[path = "../tests/it/serve.rs"]
+mod serve;
 #[path = "support/timing.rs"]
 mod timing;
 use timing::percentile;
@@ -114,14 +116,7 @@ async fn serve_adapter(cfg: BotConfig) -> String {
             },
         ),
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move {
-        axum::serve(listener, app).await.ok();
-    });
-    format!("http://{addr}/webhooks/wechat")
+    format!("{}/webhooks/wechat", serve::serve_router(app).await)
 }
 
 struct Prepared {

@@ -33,13 +33,18 @@ pub struct Cohort {
     names: Names,
 }
 
+/// Each graduate's position in `roster`.
+pub(crate) fn positions(roster: &[Person]) -> HashMap<i32, u32> {
+    roster
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.graduate_id, i as u32))
+        .collect()
+}
+
 impl Cohort {
     pub fn new(year: i32, roster: Vec<Person>) -> Cohort {
-        let position = roster
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.graduate_id, i as u32))
-            .collect();
+        let position = positions(&roster);
         Cohort {
             year,
             roster,

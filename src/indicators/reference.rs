@@ -22,11 +22,7 @@ pub struct Reference {
 
 impl Reference {
     pub fn new(year: i32, roster: Vec<Person>) -> Reference {
-        let position = roster
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.graduate_id, i as u32))
-            .collect();
+        let position = super::compute::positions(&roster);
         Reference {
             year,
             roster,
