@@ -625,7 +625,7 @@ pub(super) fn salary(p: &Policy, raw: Vec<f64>, deflated: Vec<f64>) -> Salary {
 }
 
 /// Growth figures from the growth ratios of the people working at both ends.
-fn growth(p: &Policy, raw: Vec<f64>, deflated: Vec<f64>) -> Growth {
+pub(crate) fn growth(p: &Policy, raw: Vec<f64>, deflated: Vec<f64>) -> Growth {
     let n = raw.len() as u64;
     let mean = p.mean(&raw);
     let raw = stats::sorted(raw);

@@ -9,7 +9,6 @@ use super::compute::{
 use super::facts::{Destination, Facts};
 use super::figure::{Breakdown, Figure, Policy};
 use super::price::PriceIndex;
-use super::stats;
 use crate::survey::{Stage, YearMonth};
 
 /// A roster and its facts, as the former `Cohort` held them.
@@ -137,16 +136,7 @@ impl Ctx<'_> {
             let db = self.prices.deflate(sb, b.province.as_deref());
             defl.push(db / da - 1.0);
         }
-        let n = raw.len() as u64;
-        let p = self.policy;
-        let mean = p.mean(&raw);
-        let raw = stats::sorted(raw);
-        let defl = stats::sorted(defl);
-        Growth {
-            median: p.stat(stats::quantile_sorted(&raw, 0.5), n),
-            mean,
-            deflated_median: p.stat(stats::quantile_sorted(&defl, 0.5), n),
-        }
+        super::compute::growth(&self.policy, raw, defl)
     }
 
     fn stage(&self, stage: Stage, people: &[u32]) -> StageReport {

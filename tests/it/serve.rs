@@ -1,4 +1,5 @@
-//! A stand-in HTTP API for the tests (and the reminder and WeChat webhook benches, which include this file).
+//! A stand-in HTTP API for the tests (and for the reminder and WeChat webhook benches, which
+//! include this file).
 
 /// Serves `app` on a free loopback port for as long as the test runs; its base URL
 /// (`http://127.0.0.1:PORT`). The stand-in platform and gateway APIs tests point the
