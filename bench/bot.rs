@@ -52,6 +52,9 @@ const SCRIPT: &[&str] = &[
     "skip",
 ];
 
+/// The messages of each user before the answers: the code, and the consent.
+const FIRST: usize = 2;
+
 struct Options {
     users: usize,
     concurrency: usize,
@@ -269,7 +272,7 @@ async fn run(opts: Options) {
                         },
                         _ => false,
                     };
-                    latencies.push(t0.elapsed());
+                    latencies.push((step >= FIRST, t0.elapsed()));
                     if !ok {
                         failures += 1;
                     }
@@ -281,7 +284,7 @@ async fn run(opts: Options) {
             (latencies, failures, finished)
         }));
     }
-    let mut latencies = Vec::new();
+    let mut latencies: Vec<(bool, std::time::Duration)> = Vec::new();
     let (mut failures, mut finished) = (0, 0);
     for w in workers {
         let (l, f, d) = w.await.expect("worker");
@@ -290,7 +293,12 @@ async fn run(opts: Options) {
         finished += d;
     }
     let wall = started.elapsed();
-    latencies.sort();
+    let mut answers: Vec<_> = latencies.iter().filter(|l| l.0).map(|l| l.1).collect();
+    let mut first: Vec<_> = latencies.iter().filter(|l| !l.0).map(|l| l.1).collect();
+    let mut latencies: Vec<_> = latencies.into_iter().map(|l| l.1).collect();
+    for l in [&mut latencies, &mut answers, &mut first] {
+        l.sort();
+    }
     let n = latencies.len();
     println!(
         "bot webhook ({}, safe mode): {} users × {} messages = {n} messages at concurrency {} in {:.2?}: {:.0} msg/s, reply p50 {:.1?}, p99 {:.1?}, max {:.1?}; {} failed replies, {} questionnaires completed",
@@ -309,6 +317,13 @@ async fn run(opts: Options) {
         latencies.last().copied().unwrap_or_default(),
         failures,
         finished,
+    );
+    println!(
+        "  the first {FIRST} messages of each user (code, consent): p50 {:.1?}, p99 {:.1?}; the answers after them: p50 {:.1?}, p99 {:.1?}",
+        percentile(&first, 0.50),
+        percentile(&first, 0.99),
+        percentile(&answers, 0.50),
+        percentile(&answers, 0.99),
     );
     if opts.postgres
         && let Ok(admin) = gradtrace::store::connect(&pg_url).await

@@ -251,6 +251,7 @@ async fn main() {
     let services = gradtrace::web::Services {
         db: db.clone(),
         reader: None,
+        committer: None,
         catalog: catalog.clone(),
         i18n: gradtrace::i18n::Localizer::load(&config.locales_dir).expect("locales"),
         keys: gradtrace::wave::token::TokenKeys::from_secret(&secret).expect("keys"),

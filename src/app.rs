@@ -26,6 +26,9 @@ pub async fn services(config: Config, clock: Arc<dyn Clock>) -> Result<Services>
     let db = crate::store::connect(&config.database_url).await?;
     crate::store::migrate(&db).await?;
     let reader = crate::store::readers(&db, &config.database_url).await?;
+    let committer = Some(Arc::new(crate::store::commit::Committer::start(
+        db.clone(),
+    )?));
     let limiter: Arc<dyn AttemptLimiter> = match &config.redis_url {
         Some(url) => Arc::new(
             RedisLimiter::connect(
@@ -62,6 +65,7 @@ pub async fn services(config: Config, clock: Arc<dyn Clock>) -> Result<Services>
         bot,
         db,
         reader,
+        committer,
         catalog,
         i18n,
         config,

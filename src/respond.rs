@@ -9,6 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, EntityTrait};
 
 use crate::error::{Error, Result};
+use crate::store::commit::Write;
 use crate::store::entities::{employer, graduate, invitation, response, wave};
 use crate::store::facts::Owner;
 use crate::store::responses::{self, Channel, Invitee, Status};
@@ -37,6 +38,15 @@ pub enum Outcome<E> {
 }
 
 impl Session {
+    /// Whether opening `invitee`'s session through `channel` writes: the response is opened,
+    /// or the channel added to it.
+    pub fn opens(invitee: &Invitee, channel: Channel) -> bool {
+        invitee
+            .response
+            .as_ref()
+            .is_none_or(|r| !has_channel(r, channel))
+    }
+
     /// Opens (or re-opens) the response of an invitee through `channel`.
     pub async fn open<C: ConnectionTrait>(
         db: &C,
@@ -54,7 +64,7 @@ impl Session {
             others,
         } = invitee;
         let response = match response {
-            Some(r) if r.channels.split(',').any(|c| c == channel.as_str()) => r,
+            Some(r) if has_channel(&r, channel) => r,
             existing => {
                 responses::open_known(
                     db,
@@ -151,10 +161,7 @@ impl Session {
         channel: Channel,
         now: DateTime<Utc>,
     ) -> Result<Outcome<Vec<Invalid>>> {
-        self.require_consent()?;
-        let engine = Engine::new(catalog, &self.survey);
-        let merged = match engine.answer_question(&self.context, &self.answers, question_id, answer)
-        {
+        let merged = match self.merge_answer(catalog, question_id, answer)? {
             Ok(m) => m,
             Err(errors) => return Ok(Outcome::Invalid(errors)),
         };
@@ -162,6 +169,81 @@ impl Session {
         self.save(db, catalog, merged, revision, channel, now)
             .await?;
         Ok(Outcome::Saved)
+    }
+
+    /// `answer` planned rather than made (`store::commit`): the session moves on as if saved,
+    /// and the writes that save it are added to `writes`; they fail with a conflict when
+    /// applied if the response changed since it was read.
+    pub fn plan_answer(
+        &mut self,
+        backend: sea_orm::DbBackend,
+        catalog: &Catalog,
+        question_id: &str,
+        answer: Answer,
+        channel: Channel,
+        now: DateTime<Utc>,
+        writes: &mut Vec<Write>,
+    ) -> Result<Outcome<Vec<Invalid>>> {
+        let merged = match self.merge_answer(catalog, question_id, answer)? {
+            Ok(m) => m,
+            Err(errors) => return Ok(Outcome::Invalid(errors)),
+        };
+        let status = self.status_of(catalog, &merged);
+        let extractor = self.extractor();
+        let owner = self.owner(extractor.as_ref());
+        let (after, planned) = responses::plan_answers(
+            backend,
+            &self.response,
+            &merged,
+            status,
+            channel,
+            now,
+            owner.as_ref(),
+        )?;
+        writes.extend(planned);
+        self.response = after;
+        self.answers = merged;
+        Ok(Outcome::Saved)
+    }
+
+    /// The answers with `answer` given, or why the engine refuses it.
+    fn merge_answer(
+        &self,
+        catalog: &Catalog,
+        question_id: &str,
+        answer: Answer,
+    ) -> Result<Result<Answers, Vec<Invalid>>> {
+        self.require_consent()?;
+        let engine = Engine::new(catalog, &self.survey);
+        Ok(engine.answer_question(&self.context, &self.answers, question_id, answer))
+    }
+
+    /// Where the response stands with `answers` saved.
+    fn status_of(&self, catalog: &Catalog, answers: &Answers) -> Status {
+        if Engine::new(catalog, &self.survey).is_complete(&self.context, answers) {
+            Status::Complete
+        } else {
+            Status::Partial
+        }
+    }
+
+    /// Only graduates' answers have indicator facts; the extractor is built once per
+    /// definition and looked up only when something is saved.
+    fn extractor(&self) -> Option<(i32, Arc<crate::indicators::Extractor>)> {
+        self.invitation
+            .graduate_id
+            .map(|gid| (gid, crate::store::facts::extractor_of(&self.survey)))
+    }
+
+    fn owner<'e>(
+        &self,
+        extractor: Option<&'e (i32, Arc<crate::indicators::Extractor>)>,
+    ) -> Option<Owner<'e>> {
+        extractor.map(|(graduate_id, extractor)| Owner {
+            wave_id: self.wave.id,
+            graduate_id: *graduate_id,
+            extractor,
+        })
     }
 
     /// Keeps what is valid of a page without insisting on the rest (going back must not lose
@@ -216,23 +298,9 @@ impl Session {
         channel: Channel,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let complete = Engine::new(catalog, &self.survey).is_complete(&self.context, &merged);
-        let status = if complete {
-            Status::Complete
-        } else {
-            Status::Partial
-        };
-        // Only graduates' answers have indicator facts; the extractor is built once per
-        // definition and looked up only when something is saved.
-        let extractor = self
-            .invitation
-            .graduate_id
-            .map(|gid| (gid, crate::store::facts::extractor_of(&self.survey)));
-        let owner = extractor.as_ref().map(|(graduate_id, extractor)| Owner {
-            wave_id: self.wave.id,
-            graduate_id: *graduate_id,
-            extractor,
-        });
+        let status = self.status_of(catalog, &merged);
+        let extractor = self.extractor();
+        let owner = self.owner(extractor.as_ref());
         match responses::save_answers_known(
             db,
             &self.response,
@@ -279,6 +347,10 @@ impl Session {
 }
 
 /// The stored answers of a response.
+fn has_channel(r: &response::Model, channel: Channel) -> bool {
+    r.channels.split(',').any(|c| c == channel.as_str())
+}
+
 pub fn answers_of(r: &response::Model) -> Result<Answers> {
     serde_json::from_value(r.answers.clone())
         .map_err(|e| Error::Invalid(format!("response {} holds unreadable answers: {e}", r.id)))

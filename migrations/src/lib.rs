@@ -12,6 +12,7 @@ pub use m20261127_300000_rate_rollup::rebuild_statements as rate_rollup_rebuild;
 mod m20261127_400000_chat;
 mod m20261127_500000_response_fact;
 mod m20261127_600000_major_pages;
+mod m20261127_700000_chat_state_revision;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_400000_chat::Migration),
             Box::new(m20261127_500000_response_fact::Migration),
             Box::new(m20261127_600000_major_pages::Migration),
+            Box::new(m20261127_700000_chat_state_revision::Migration),
         ]
     }
 }

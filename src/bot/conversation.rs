@@ -6,9 +6,10 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 
 use super::commands::{Command, parse_command};
 use super::outbound::OutboundMessage;
@@ -20,6 +21,8 @@ use super::{Inbound, InboundKind, Platform, render, store};
 use crate::error::{Error, Result};
 use crate::i18n::{Lang, Localizer};
 use crate::respond::{Outcome, Session};
+use crate::store::Atomic;
+use crate::store::commit::{Committer, Write};
 use crate::store::entities::chat_state;
 use crate::store::responses::{self, Channel, Invitee, Status};
 use crate::survey::{Answer, Catalog, Engine, Question};
@@ -33,6 +36,9 @@ pub struct Deps<'a, C = DatabaseConnection> {
     /// Where the event's first reads go, before its transaction, on SQLite
     /// (`store::readers`); without it they are made in the transaction.
     pub reader: Option<&'a DatabaseConnection>,
+    /// Where the writes of an event worked out beforehand are applied, many events to a
+    /// transaction (`store::commit`); without it every event has a transaction of its own.
+    pub committer: Option<&'a Committer>,
     pub catalog: &'a Catalog,
     pub i18n: &'a Localizer,
     pub limiter: &'a dyn AttemptLimiter,
@@ -52,6 +58,7 @@ impl<'a, C> Deps<'a, C> {
         Deps {
             db,
             reader: self.reader,
+            committer: self.committer,
             catalog: self.catalog,
             i18n: self.i18n,
             limiter: self.limiter,
@@ -87,11 +94,54 @@ impl UserLocks {
     }
 }
 
+/// What an event's first reads found (the user's state, and what they are answering), kept
+/// after a planned event for the user's next one: that event checks it with one small read
+/// (`store::stamp_now`: the state's and the response's revisions, the response's channels and
+/// status, the wave's window) instead of reading it all again. What changed meanwhile (an
+/// answer on the web, an opt-out by e-mail link, another server, a wave closed) is read
+/// afresh; the rest (the roster row, the person's earlier stages) is at most `FRESH` old.
+#[derive(Default)]
+struct Recent(std::sync::Mutex<HashMap<(Platform, String), (Instant, FirstReads)>>);
+
+type FirstReads = (chat_state::Model, Option<Invitee>);
+
+impl Recent {
+    const FRESH: Duration = Duration::from_secs(30);
+    const MOST: usize = 4096;
+
+    /// The user's reads, and when they were read from the database.
+    fn take(&self, platform: Platform, user: &str) -> Option<(Instant, FirstReads)> {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let (at, read) = map.remove(&(platform, user.to_string()))?;
+        (at.elapsed() < Self::FRESH).then_some((at, read))
+    }
+
+    fn keep(&self, platform: Platform, user: &str, at: Instant, read: FirstReads) {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() >= Self::MOST {
+            map.retain(|_, (at, _)| at.elapsed() < Self::FRESH);
+            if map.len() >= Self::MOST {
+                map.clear();
+            }
+        }
+        map.insert((platform, user.to_string()), (at, read));
+    }
+}
+
 /// The bot's conversations.
 #[derive(Default)]
 pub struct Conversations {
     locks: UserLocks,
+    recent: Recent,
     handled: AtomicU64,
+}
+
+/// A handled event: what to answer, and — planned — its writes and what it leaves behind.
+struct Handled {
+    msg: Option<OutboundMessage>,
+    writes: Vec<Write>,
+    /// The user's state and the response as they will be once the writes are committed.
+    after: Option<FirstReads>,
 }
 
 impl Conversations {
@@ -102,6 +152,44 @@ impl Conversations {
         }
         let p = inbound.platform;
         let _guard = self.locks.lock(p, &inbound.user_id).await;
+        // Most events — an answer, a question asked again — are worked out from what is stored
+        // without writing anything, and their writes (the de-duplication row, the answer, the
+        // user's state) go to the committer, which applies them with other events' in one
+        // transaction. An event that needs more (binding a code, consent, stopping), a retry,
+        // or one whose rows changed meanwhile is handled the slow way below.
+        if let Some(committer) = d.committer {
+            let reads = d.reader.unwrap_or(d.db);
+            let recent = match self.recent.take(p, &inbound.user_id) {
+                Some((at, read)) => {
+                    let stamp = store::Stamp::of(&read.0, read.1.as_ref());
+                    let now = store::stamp_now(reads, read.0.id).await?;
+                    (now == Some(stamp)).then_some((at, read))
+                }
+                None => None,
+            };
+            let (read_at, read) = match recent {
+                Some(recent) => recent,
+                None => (
+                    Instant::now(),
+                    Self::first_reads(reads, inbound, d.now).await?,
+                ),
+            };
+            match Self::handle_in(&d.on(reads), inbound, Some(read), Mode::Plan).await {
+                Ok(h) => match committer.commit(h.writes).await {
+                    Ok(()) => {
+                        if let Some(after) = h.after {
+                            self.recent.keep(p, &inbound.user_id, read_at, after);
+                        }
+                        self.handled(d).await;
+                        return Ok(h.msg);
+                    }
+                    Err(Error::Conflict(_)) => {}
+                    Err(e) => return Err(e),
+                },
+                Err(Error::Conflict(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
         // Everything the event writes — its de-duplication row, the answer, the user's state —
         // is committed at once, or not at all (the platform's retry is then handled afresh).
         // On SQLite the user's state and what they are answering are read first, beside the
@@ -112,15 +200,21 @@ impl Conversations {
             None => None,
         };
         let txn = d.db.begin().await?;
-        let result = Self::handle_in(&d.on(&txn), inbound, read).await;
+        let result = Self::handle_in(&d.on(&txn), inbound, read, Mode::Direct).await;
         let result = crate::store::finish(txn, result).await;
-        if result.is_ok()
-            && self.handled.fetch_add(1, Ordering::Relaxed) % 1000 == 999
+        if result.is_ok() {
+            self.handled(d).await;
+        }
+        result.map(|h| h.msg)
+    }
+
+    /// Counts a handled event; every thousandth prunes the de-duplication rows.
+    async fn handled(&self, d: &Deps<'_>) {
+        if self.handled.fetch_add(1, Ordering::Relaxed) % 1000 == 999
             && let Err(e) = store::prune_events(d.db, d.now).await
         {
             tracing::warn!(error = %e, "pruning handled chat events failed");
         }
-        result
     }
 
     /// The user's state, and the invitee of the invitation they are answering.
@@ -137,26 +231,51 @@ impl Conversations {
         Ok((st, loaded))
     }
 
-    async fn handle_in(
-        d: &Deps<'_, DatabaseTransaction>,
+    /// Handles the event on `d.db` (`Mode::Direct`: the event's transaction), or works it out
+    /// and returns its writes (`Mode::Plan`; `Error::Conflict` when it needs the transaction).
+    async fn handle_in<C: Atomic>(
+        d: &Deps<'_, C>,
         inbound: &Inbound,
         read: Option<(chat_state::Model, Option<Invitee>)>,
-    ) -> Result<Option<OutboundMessage>> {
+        mode: Mode,
+    ) -> Result<Handled> {
         let p = inbound.platform;
+        let backend = d.db.get_database_backend();
         let (mut st, loaded) = match read {
             Some(read) => read,
             None => Self::first_reads(d.db, inbound, d.now).await?,
         };
-        if !store::first_sighting(d.db, p, &inbound.event_key, d.now).await? {
-            // A retry. WeChat retries when our passive reply did not arrive in time: answer
-            // again with where things stand. Elsewhere the message was sent already.
-            if p != Platform::WeChat {
-                return Ok(None);
+        // What the next event may start from, if this one is planned.
+        let invitee = match mode {
+            Mode::Plan => loaded.clone(),
+            Mode::Direct => None,
+        };
+        let mut writes = Vec::new();
+        match mode {
+            // A retry fails the plan's insert of this row; the slow way answers it.
+            Mode::Plan => writes.push(store::plan_sighting(backend, p, &inbound.event_key, d.now)),
+            Mode::Direct => {
+                if !store::first_sighting(d.db, p, &inbound.event_key, d.now).await? {
+                    // A retry. WeChat retries when our passive reply did not arrive in time:
+                    // answer again with where things stand. Elsewhere the message was sent
+                    // already.
+                    if p != Platform::WeChat {
+                        return Ok(Handled {
+                            msg: None,
+                            writes,
+                            after: None,
+                        });
+                    }
+                    let mut turn = Turn::new(d, p, st, mode);
+                    turn.loaded = loaded;
+                    let msg = turn.prompt().await?;
+                    return Ok(Handled {
+                        msg: Some(turn.compose(msg)),
+                        writes,
+                        after: None,
+                    });
+                }
             }
-            let mut turn = Turn::new(d, p, st);
-            turn.loaded = loaded;
-            let msg = turn.prompt().await?;
-            return Ok(Some(turn.compose(msg)));
         }
         if st.lang.is_none() {
             st.lang = inbound
@@ -172,36 +291,91 @@ impl Conversations {
                 .map(|l| l.as_str().to_string());
         }
         st.last_message_at = Some(inbound.timestamp);
-        let mut turn = Turn::new(d, p, st);
+        let mut turn = Turn::new(d, p, st, mode);
         turn.loaded = loaded;
         let msg = turn.run(&inbound.kind).await?;
-        store::save_state(d.db, &turn.st, d.now).await?;
-        Ok(msg.map(|m| turn.compose(m)))
+        let after = match turn.planned.take() {
+            Some(planned) => {
+                let (write, state) =
+                    store::plan_state(backend, &turn.st, d.now).ok_or_else(needs_transaction)?;
+                writes.extend(planned);
+                writes.push(write);
+                // The invitee read, with the response as saved, while it is still the one
+                // being answered.
+                let invitee = invitee.map(|mut i| {
+                    if let Some(saved) = turn
+                        .saved
+                        .take()
+                        .filter(|r| r.invitation_id == i.invitation.id)
+                    {
+                        i.response = Some(saved);
+                    }
+                    i
+                });
+                match invitee {
+                    Some(i) if Some(i.invitation.id) != state.invitation_id => None,
+                    invitee => Some((state, invitee)),
+                }
+            }
+            None => {
+                store::save_state(d.db, &turn.st, d.now).await?;
+                None
+            }
+        };
+        Ok(Handled {
+            msg: msg.map(|m| turn.compose(m)),
+            writes,
+            after,
+        })
     }
 }
 
+/// How an event is handled: in its transaction, or worked out for the committer.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Direct,
+    Plan,
+}
+
+/// What a planned turn answers when it comes to a write only the event's transaction can
+/// make: the event is then handled the slow way.
+fn needs_transaction() -> Error {
+    Error::Conflict("this message needs a transaction of its own".into())
+}
+
 /// One event being handled: the user's state and the notes to say before the prompt.
-struct Turn<'d, 'a> {
-    d: &'d Deps<'a, DatabaseTransaction>,
+struct Turn<'d, 'a, C> {
+    d: &'d Deps<'a, C>,
     platform: Platform,
     st: chat_state::Model,
     notes: Vec<String>,
     /// The invitee read for this event, until a session takes it.
     loaded: Option<Invitee>,
+    /// The writes of a planned turn (`Mode::Plan`); None: written as it goes.
+    planned: Option<Vec<Write>>,
+    /// The response as a planned save leaves it.
+    saved: Option<crate::store::entities::response::Model>,
 }
 
-impl<'d, 'a> Turn<'d, 'a> {
-    fn new(
-        d: &'d Deps<'a, DatabaseTransaction>,
-        platform: Platform,
-        st: chat_state::Model,
-    ) -> Self {
+impl<'d, 'a, C: Atomic> Turn<'d, 'a, C> {
+    fn new(d: &'d Deps<'a, C>, platform: Platform, st: chat_state::Model, mode: Mode) -> Self {
         Turn {
             d,
             platform,
             st,
             notes: Vec::new(),
             loaded: None,
+            planned: (mode == Mode::Plan).then(Vec::new),
+            saved: None,
+        }
+    }
+
+    /// The connection to write through now: the event's transaction. A planned turn stops
+    /// here (`needs_transaction`), before anything was written or counted.
+    fn direct(&self) -> Result<&'a C> {
+        match self.planned {
+            Some(_) => Err(needs_transaction()),
+            None => Ok(self.d.db),
         }
     }
 
@@ -253,7 +427,7 @@ impl<'d, 'a> Turn<'d, 'a> {
             InboundKind::Unsubscribe => {
                 // Unfollowed: no more bot messages (reminders go by other channels).
                 store::set_stopped(
-                    self.d.db,
+                    self.direct()?,
                     self.platform,
                     &self.st.user_id,
                     None,
@@ -264,7 +438,8 @@ impl<'d, 'a> Turn<'d, 'a> {
                 return Ok(None);
             }
             InboundKind::Subscribe { scene } | InboundKind::Start { payload: scene } => {
-                store::set_stopped(self.d.db, self.platform, &self.st.user_id, None, None).await?;
+                let db = self.direct()?;
+                store::set_stopped(db, self.platform, &self.st.user_id, None, None).await?;
                 let code = scene
                     .as_deref()
                     .map(|s| s.strip_prefix("qrscene_").unwrap_or(s).trim())
@@ -336,7 +511,7 @@ impl<'d, 'a> Turn<'d, 'a> {
         {
             for inv in store::roster_invitations(self.d.db, &self.st.user_id).await? {
                 store::bind(
-                    self.d.db,
+                    self.direct()?,
                     self.platform,
                     &self.st.user_id,
                     &inv,
@@ -425,6 +600,10 @@ impl<'d, 'a> Turn<'d, 'a> {
                 .await?
                 .ok_or_else(|| Error::NotFound(format!("invitation {id}")))?,
         };
+        if Session::opens(&invitee, self.channel()) {
+            // Opening the response (or adding this channel to it) writes.
+            self.direct()?;
+        }
         Session::open(
             self.d.db,
             self.d.catalog,
@@ -438,6 +617,8 @@ impl<'d, 'a> Turn<'d, 'a> {
 
     /// A code typed or carried by a deep link: bind it and start its survey.
     async fn bind_code(&mut self, code: &str, how: &str) -> Result<OutboundMessage> {
+        // Before the code is looked up: a lookup counts against the guessing limit.
+        self.direct()?;
         let key = format!("chat:{}:{}", self.platform, self.st.user_id);
         let found =
             responses::find_by_code(self.d.db, self.d.limiter, &key, code, self.d.now).await;
@@ -445,7 +626,7 @@ impl<'d, 'a> Turn<'d, 'a> {
             Ok(invitee) => {
                 let inv = invitee.invitation.clone();
                 store::bind(
-                    self.d.db,
+                    self.direct()?,
                     self.platform,
                     &self.st.user_id,
                     &inv,
@@ -581,7 +762,7 @@ impl<'d, 'a> Turn<'d, 'a> {
         .or_else(|| yes_no(text));
         match accepted {
             Some(accepted) => {
-                s.consent(self.d.db, accepted, self.channel(), self.d.now)
+                s.consent(self.direct()?, accepted, self.channel(), self.d.now)
                     .await?;
                 if !accepted {
                     self.note(self.t("bot-consent-declined"));
@@ -712,15 +893,26 @@ impl<'d, 'a> Turn<'d, 'a> {
         answer: Answer,
     ) -> Result<OutboundMessage> {
         let (db, catalog, channel, now) = (self.d.db, self.d.catalog, self.channel(), self.d.now);
-        let outcome = match s
-            .answer(db, catalog, &q.id, answer.clone(), channel, now)
-            .await
-        {
-            Err(Error::Conflict(_)) => {
-                s.reload(db).await?;
-                s.answer(db, catalog, &q.id, answer, channel, now).await?
+        let outcome = match &mut self.planned {
+            Some(writes) => {
+                let backend = db.get_database_backend();
+                let outcome =
+                    s.plan_answer(backend, catalog, &q.id, answer, channel, now, writes)?;
+                if matches!(outcome, Outcome::Saved) {
+                    self.saved = Some(s.response.clone());
+                }
+                outcome
             }
-            other => other?,
+            None => match s
+                .answer(db, catalog, &q.id, answer.clone(), channel, now)
+                .await
+            {
+                Err(Error::Conflict(_)) => {
+                    s.reload(db).await?;
+                    s.answer(db, catalog, &q.id, answer, channel, now).await?
+                }
+                other => other?,
+            },
         };
         match outcome {
             Outcome::Saved => self.advance(s, q).await,
@@ -827,9 +1019,10 @@ impl<'d, 'a> Turn<'d, 'a> {
         match yes {
             Some(true) => {
                 let inv = s.invitation.id;
-                responses::opt_out(self.d.db, inv, self.channel(), self.d.now).await?;
+                let db = self.direct()?;
+                responses::opt_out(db, inv, self.channel(), self.d.now).await?;
                 store::set_stopped(
-                    self.d.db,
+                    db,
                     self.platform,
                     &self.st.user_id,
                     Some(inv),

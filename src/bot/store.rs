@@ -7,13 +7,14 @@ use chrono::{DateTime, Duration, Utc};
 use futures::future::BoxFuture;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
+    QueryFilter, QueryOrder, QueryTrait, Set,
 };
 
 use super::Platform;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::remind::sender::bot::Bindings;
+use crate::store::commit::Write;
 use crate::store::entities::{chat_binding, chat_inbound, chat_state, graduate, invitation};
 
 /// How long handled message ids are remembered (platform retries come within minutes).
@@ -26,24 +27,31 @@ pub async fn first_sighting<C: ConnectionTrait>(
     event_key: &str,
     now: DateTime<Utc>,
 ) -> Result<bool> {
+    let inserted = sighting(platform, event_key, now)
+        .exec_without_returning(db)
+        .await?;
+    Ok(inserted == 1)
+}
+
+fn sighting(
+    platform: Platform,
+    event_key: &str,
+    now: DateTime<Utc>,
+) -> sea_orm::Insert<chat_inbound::ActiveModel> {
     let row = chat_inbound::ActiveModel {
         platform: Set(platform.as_str().to_string()),
         event_key: Set(event_key.to_string()),
         received_at: Set(now),
         ..Default::default()
     };
-    let inserted = chat_inbound::Entity::insert(row)
-        .on_conflict(
-            OnConflict::columns([
-                chat_inbound::Column::Platform,
-                chat_inbound::Column::EventKey,
-            ])
-            .do_nothing()
-            .to_owned(),
-        )
-        .exec_without_returning(db)
-        .await?;
-    Ok(inserted == 1)
+    chat_inbound::Entity::insert(row).on_conflict(
+        OnConflict::columns([
+            chat_inbound::Column::Platform,
+            chat_inbound::Column::EventKey,
+        ])
+        .do_nothing()
+        .to_owned(),
+    )
 }
 
 /// Drops handled ids older than `DEDUP_KEEP`.
@@ -79,16 +87,142 @@ pub async fn load_state<C: ConnectionTrait>(
         review: false,
         last_message_at: None,
         updated_at: now,
+        revision: 0,
     }))
 }
 
-/// Stores the state (inserting it the first time).
+/// What an event's first reads depend on: the state's revision, and of the invitation being
+/// answered the response's revision, channels and status and the wave's window. Equal stamps:
+/// what was read then is what is stored now (`stamp_now`, one small read by primary keys).
+#[derive(Debug, Clone, PartialEq, sea_orm::FromQueryResult)]
+pub struct Stamp {
+    pub state: i32,
+    pub response: Option<i32>,
+    pub channels: Option<String>,
+    pub status: Option<String>,
+    pub opens_at: Option<DateTime<Utc>>,
+    pub closes_at: Option<DateTime<Utc>>,
+}
+
+impl Stamp {
+    /// The stamp of a state and the invitee read with it.
+    pub fn of(
+        state: &chat_state::Model,
+        invitee: Option<&crate::store::responses::Invitee>,
+    ) -> Stamp {
+        let response = invitee.and_then(|i| i.response.as_ref());
+        Stamp {
+            state: state.revision,
+            response: response.map(|r| r.revision),
+            channels: response.map(|r| r.channels.clone()),
+            status: response.map(|r| r.status.clone()),
+            opens_at: invitee.map(|i| i.wave.opens_at),
+            closes_at: invitee.and_then(|i| i.wave.closes_at),
+        }
+    }
+}
+
+/// The stamp of the stored state `state_id` (None: no such state).
+pub async fn stamp_now<C: ConnectionTrait>(db: &C, state_id: i32) -> Result<Option<Stamp>> {
+    use sea_orm::sea_query::{Alias, ExprTrait, Query};
+    use sea_orm::{FromQueryResult, JoinType};
+
+    use crate::store::entities::{response, wave};
+    let col = |t: Alias, c: &str| Expr::col((t, Alias::new(c)));
+    let (s, i, r, w) = (
+        || Alias::new("s"),
+        || Alias::new("i"),
+        || Alias::new("r"),
+        || Alias::new("w"),
+    );
+    let q = Query::select()
+        .expr_as(col(s(), "revision"), Alias::new("state"))
+        .expr_as(col(r(), "revision"), Alias::new("response"))
+        .expr_as(col(r(), "channels"), Alias::new("channels"))
+        .expr_as(col(r(), "status"), Alias::new("status"))
+        .expr_as(col(w(), "opens_at"), Alias::new("opens_at"))
+        .expr_as(col(w(), "closes_at"), Alias::new("closes_at"))
+        .from_as(chat_state::Entity, s())
+        .join_as(
+            JoinType::LeftJoin,
+            invitation::Entity,
+            i(),
+            col(i(), "id").equals((s(), Alias::new("invitation_id"))),
+        )
+        .join_as(
+            JoinType::LeftJoin,
+            wave::Entity,
+            w(),
+            col(w(), "id").equals((i(), Alias::new("wave_id"))),
+        )
+        .join_as(
+            JoinType::LeftJoin,
+            response::Entity,
+            r(),
+            col(r(), "invitation_id").equals((s(), Alias::new("invitation_id"))),
+        )
+        .and_where(col(s(), "id").eq(state_id))
+        .to_owned();
+    let stmt = db.get_database_backend().build(&q);
+    Ok(Stamp::find_by_statement(stmt).one(db).await?)
+}
+
+/// Stores the state (inserting it the first time). A state changed since it was read (its
+/// revision moved on) is not overwritten: `Error::Conflict`.
 pub async fn save_state<C: ConnectionTrait>(
     db: &C,
     state: &chat_state::Model,
     now: DateTime<Utc>,
 ) -> Result<chat_state::Model> {
-    let mut row = chat_state::ActiveModel {
+    if state.id == 0 {
+        return Ok(state_row(state, now).insert(db).await?);
+    }
+    let (update, after) = state_update(state, now);
+    if update.exec(db).await?.rows_affected != 1 {
+        return Err(Error::Conflict(
+            "this chat's state changed while the message was handled".into(),
+        ));
+    }
+    Ok(after)
+}
+
+/// `save_state` of a stored state, planned rather than made (`store::commit`): the guarded
+/// update, and the state as it will be.
+pub fn plan_state(
+    backend: DbBackend,
+    state: &chat_state::Model,
+    now: DateTime<Utc>,
+) -> Option<(Write, chat_state::Model)> {
+    if state.id == 0 {
+        return None;
+    }
+    let (update, after) = state_update(state, now);
+    Some((
+        Write::new(backend, &update.into_query()).expecting(1),
+        after,
+    ))
+}
+
+fn state_update(
+    state: &chat_state::Model,
+    now: DateTime<Utc>,
+) -> (sea_orm::UpdateMany<chat_state::Entity>, chat_state::Model) {
+    let after = chat_state::Model {
+        revision: state.revision + 1,
+        updated_at: now,
+        ..state.clone()
+    };
+    let mut row = state_row(&after, now);
+    row.revision = Set(after.revision);
+    let update = chat_state::Entity::update_many()
+        .set(row)
+        .filter(chat_state::Column::Id.eq(state.id))
+        .filter(chat_state::Column::Revision.eq(state.revision));
+    (update, after)
+}
+
+fn state_row(state: &chat_state::Model, now: DateTime<Utc>) -> chat_state::ActiveModel {
+    chat_state::ActiveModel {
         platform: Set(state.platform.clone()),
         user_id: Set(state.user_id.clone()),
         invitation_id: Set(state.invitation_id),
@@ -99,13 +233,20 @@ pub async fn save_state<C: ConnectionTrait>(
         review: Set(state.review),
         last_message_at: Set(state.last_message_at),
         updated_at: Set(now),
+        revision: Set(state.revision),
         ..Default::default()
-    };
-    if state.id != 0 {
-        row.id = Set(state.id);
-        return Ok(row.update(db).await?);
     }
-    Ok(row.insert(db).await?)
+}
+
+/// `first_sighting` planned rather than made (`store::commit`): it must insert the row, and
+/// fails with a conflict when the event was seen before (a retry).
+pub fn plan_sighting(
+    backend: DbBackend,
+    platform: Platform,
+    event_key: &str,
+    now: DateTime<Utc>,
+) -> Write {
+    Write::new(backend, &sighting(platform, event_key, now).into_query()).expecting(1)
 }
 
 /// Binds a chat user to an invitation (again: un-stops it). Returns whether it is new.

@@ -10,11 +10,12 @@ use std::sync::{Arc, LazyLock, Mutex, Weak};
 use sea_orm::sea_query::{OnConflict, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, Iterable, JoinType,
-    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait, RelationTrait, Set,
 };
 
 use crate::error::{Error, Result};
 use crate::indicators::{Destination, Extractor, Facts};
+use crate::store::commit::Write;
 use crate::store::entities::{invitation, response, response_fact, survey_version, wave};
 use crate::store::responses::Status;
 use crate::store::scan::ByPosition;
@@ -231,18 +232,22 @@ async fn upsert<C: ConnectionTrait>(db: &C, rows: Vec<response_fact::ActiveModel
     if rows.is_empty() {
         return Ok(());
     }
+    upsert_many(rows).exec_without_returning(db).await?;
+    Ok(())
+}
+
+/// Inserts the rows, or replaces the facts of the responses that have them.
+fn upsert_many(
+    rows: Vec<response_fact::ActiveModel>,
+) -> sea_orm::InsertMany<response_fact::ActiveModel> {
     let update: Vec<response_fact::Column> = response_fact::Column::iter()
         .filter(|c| !matches!(c, response_fact::Column::ResponseId))
         .collect();
-    response_fact::Entity::insert_many(rows)
-        .on_conflict(
-            OnConflict::column(response_fact::Column::ResponseId)
-                .update_columns(update)
-                .to_owned(),
-        )
-        .exec_without_returning(db)
-        .await?;
-    Ok(())
+    response_fact::Entity::insert_many(rows).on_conflict(
+        OnConflict::column(response_fact::Column::ResponseId)
+            .update_columns(update)
+            .to_owned(),
+    )
 }
 
 /// Drops the facts of a response whose answers no longer count (declined, opted out); a later
@@ -317,17 +322,28 @@ pub async fn record_known<C: ConnectionTrait>(
     response_id: i32,
     answers: &Answers,
 ) -> Result<()> {
-    upsert(
-        db,
-        vec![row(
-            response_id,
-            owner.wave_id,
-            owner.graduate_id,
-            owner.extractor,
-            answers,
-        )],
+    upsert(db, vec![known_row(owner, response_id, answers)]).await
+}
+
+/// `record_known` planned rather than made (`store::commit`).
+pub fn plan_known(
+    backend: sea_orm::DbBackend,
+    owner: &Owner<'_>,
+    response_id: i32,
+    answers: &Answers,
+) -> Write {
+    let insert = upsert_many(vec![known_row(owner, response_id, answers)]);
+    Write::new(backend, &insert.into_query())
+}
+
+fn known_row(owner: &Owner<'_>, response_id: i32, answers: &Answers) -> response_fact::ActiveModel {
+    row(
+        response_id,
+        owner.wave_id,
+        owner.graduate_id,
+        owner.extractor,
+        answers,
     )
-    .await
 }
 
 /// The extractor of a definition held in memory (the catalog's surveys are shared by every

@@ -1,4 +1,5 @@
 //! Storage: the database connection, migrations, and the sea-orm entities. Knows no HTTP.
+pub mod commit;
 pub mod entities;
 pub mod facts;
 pub mod indicators;
@@ -29,13 +30,14 @@ pub async fn connect_in_schema(url: &str, schema: Option<&str>) -> Result<Databa
 
 /// Connections for reads beside `db`, opened on `url`, for a SQLite file: a pool of its own
 /// (SQLite serves readers beside its one writer in WAL mode, so a read need not queue behind
-/// the writer's single pooled connection). None for anything else: PostgreSQL's pool has
-/// connections enough.
+/// the writer's single pooled connection). Eight: a read holds its connection until its task
+/// is next polled, which under load is a while, and with two the bot's reads queued for them
+/// (`docs/benchmarks.md`). None for anything else: PostgreSQL's pool has connections enough.
 pub async fn readers(db: &DatabaseConnection, url: &str) -> Result<Option<DatabaseConnection>> {
     if scan::sqlite_file(db).is_none() {
         return Ok(None);
     }
-    Ok(Some(connect_with(url, None, Some(2)).await?))
+    Ok(Some(connect_with(url, None, Some(8)).await?))
 }
 
 async fn connect_with(

@@ -8,12 +8,13 @@ use std::str::FromStr;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
+    QueryTrait, Set, TransactionTrait,
 };
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::store::commit::Write;
 use crate::store::entities::{consent_event, graduate, invitation, response, wave};
 use crate::survey::{Answers, Stage};
 use crate::wave::code::Code;
@@ -489,6 +490,23 @@ async fn write_answers<C: ConnectionTrait>(
     channel: Channel,
     now: DateTime<Utc>,
 ) -> Result<response::Model> {
+    let (update, _) = answers_update(current, expected_revision, answers, status, channel, now)?;
+    let saved = update.exec_with_returning(db).await?;
+    saved
+        .into_iter()
+        .next()
+        .ok_or_else(|| stale(expected_revision))
+}
+
+/// The guarded `UPDATE` of `write_answers`, and the row as it will be once it is made.
+fn answers_update(
+    current: &response::Model,
+    expected_revision: i32,
+    answers: &serde_json::Value,
+    status: Status,
+    channel: Channel,
+    now: DateTime<Utc>,
+) -> Result<(sea_orm::UpdateMany<response::Entity>, response::Model)> {
     check_revision(current, expected_revision)?;
     let current_status = status_of(current)?;
     if !current_status.accepts_answers() {
@@ -503,29 +521,56 @@ async fn write_answers<C: ConnectionTrait>(
         .filter(|s| s.accepts_answers())
         .map(Status::as_str)
         .collect();
-    let saved = response::Entity::update_many()
-        .col_expr(response::Column::Answers, Expr::value(answers.clone()))
+    let after = response::Model {
+        answers: answers.clone(),
+        status: status.as_str().to_string(),
+        channels: with_channel(&current.channels, channel),
+        revision: expected_revision + 1,
+        completed_at,
+        updated_at: now,
+        ..current.clone()
+    };
+    let update = response::Entity::update_many()
+        .col_expr(
+            response::Column::Answers,
+            Expr::value(after.answers.clone()),
+        )
         .col_expr(response::Column::Status, Expr::value(status.as_str()))
         .col_expr(
             response::Column::Channels,
-            Expr::value(with_channel(&current.channels, channel)),
+            Expr::value(after.channels.clone()),
         )
-        .col_expr(
-            response::Column::Revision,
-            Expr::value(expected_revision + 1),
-        )
+        .col_expr(response::Column::Revision, Expr::value(after.revision))
         .col_expr(response::Column::CompletedAt, Expr::value(completed_at))
         .col_expr(response::Column::UpdatedAt, Expr::value(now))
         .filter(response::Column::Id.eq(current.id))
         .filter(response::Column::Revision.eq(expected_revision))
         .filter(response::Column::Channels.eq(current.channels.clone()))
-        .filter(response::Column::Status.is_in(accepting))
-        .exec_with_returning(db)
-        .await?;
-    saved
-        .into_iter()
-        .next()
-        .ok_or_else(|| stale(expected_revision))
+        .filter(response::Column::Status.is_in(accepting));
+    Ok((update, after))
+}
+
+/// `save_answers_known` planned rather than made (`store::commit`): the writes — the guarded
+/// update, which must touch the one row, and the fact row — and the response as it will be
+/// once they are committed. A conflict shows when they are applied.
+pub fn plan_answers(
+    backend: sea_orm::DbBackend,
+    current: &response::Model,
+    answers: &Answers,
+    status: Status,
+    channel: Channel,
+    now: DateTime<Utc>,
+    owner: Option<&crate::store::facts::Owner<'_>>,
+) -> Result<(response::Model, Vec<Write>)> {
+    let value = answers_value(answers, status)?;
+    let (update, after) = answers_update(current, current.revision, &value, status, channel, now)?;
+    let mut writes = vec![Write::new(backend, &update.into_query()).expecting(1)];
+    if let Some(owner) = owner {
+        writes.push(crate::store::facts::plan_known(
+            backend, owner, current.id, answers,
+        ));
+    }
+    Ok((after, writes))
 }
 
 /// Marks a response complete without changing its answers (the engine has checked them).

@@ -35,6 +35,8 @@ pub struct Services {
     pub db: DatabaseConnection,
     /// Connections for reads beside `db` on SQLite (`store::readers`).
     pub reader: Option<DatabaseConnection>,
+    /// The writer that applies the bot's planned writes in batches (`store::commit`).
+    pub committer: Option<Arc<crate::store::commit::Committer>>,
     pub catalog: Catalog,
     pub i18n: Localizer,
     pub config: Config,

@@ -46,6 +46,7 @@ async fn hook(
     let deps = Deps {
         db: &state.db,
         reader: state.reader.as_ref(),
+        committer: state.committer.as_deref(),
         catalog: &state.catalog,
         i18n: &state.i18n,
         limiter: state.limiter.as_ref(),

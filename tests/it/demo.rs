@@ -532,6 +532,7 @@ fn services_over(t: &TestDb, clock: ManualClock) -> Services {
         )),
         db: t.db.clone(),
         reader: None,
+        committer: None,
         catalog,
         i18n: Localizer::load(&config.locales_dir).unwrap(),
         keys: TokenKeys::from_secret(&secret).unwrap(),

@@ -6,6 +6,7 @@ mod app;
 mod bot;
 mod browser;
 mod chat;
+mod commit;
 mod dashboard;
 mod demo;
 mod form_weight;

@@ -24,6 +24,8 @@ pub struct Model {
     /// When the user last wrote (Unix seconds, the platform's clock).
     pub last_message_at: Option<i64>,
     pub updated_at: DateTimeUtc,
+    /// Bumped by every save, which checks it (`bot::store::save_state`).
+    pub revision: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
