@@ -38,15 +38,6 @@ pub enum Outcome<E> {
 }
 
 impl Session {
-    /// Whether opening `invitee`'s session through `channel` writes: the response is opened,
-    /// or the channel added to it.
-    pub fn opens(invitee: &Invitee, channel: Channel) -> bool {
-        invitee
-            .response
-            .as_ref()
-            .is_none_or(|r| !has_channel(r, channel))
-    }
-
     /// Opens (or re-opens) the response of an invitee through `channel`.
     pub async fn open<C: ConnectionTrait>(
         db: &C,
@@ -56,6 +47,32 @@ impl Session {
         now: DateTime<Utc>,
         today: NaiveDate,
     ) -> Result<Session> {
+        Self::open_with(db, catalog, invitee, channel, now, today, None).await
+    }
+
+    /// `open` planned rather than made (`store::commit`): opening's write, if any, is added to
+    /// `writes`, and a response opened here has id 0 until it is committed.
+    pub async fn open_planned<C: ConnectionTrait>(
+        db: &C,
+        catalog: &Catalog,
+        invitee: Invitee,
+        channel: Channel,
+        now: DateTime<Utc>,
+        today: NaiveDate,
+        writes: &mut Vec<Write>,
+    ) -> Result<Session> {
+        Self::open_with(db, catalog, invitee, channel, now, today, Some(writes)).await
+    }
+
+    async fn open_with<C: ConnectionTrait>(
+        db: &C,
+        catalog: &Catalog,
+        invitee: Invitee,
+        channel: Channel,
+        now: DateTime<Utc>,
+        today: NaiveDate,
+        planned: Option<&mut Vec<Write>>,
+    ) -> Result<Session> {
         let Invitee {
             invitation,
             wave,
@@ -63,18 +80,18 @@ impl Session {
             graduate,
             others,
         } = invitee;
-        let response = match response {
-            Some(r) if has_channel(&r, channel) => r,
-            existing => {
-                responses::open_known(
-                    db,
-                    invitation.id,
-                    wave.survey_version,
-                    existing,
-                    channel,
-                    now,
-                )
-                .await?
+        let (id, version) = (invitation.id, wave.survey_version);
+        let response = match (response, planned) {
+            (Some(r), _) if has_channel(&r, channel) => r,
+            (existing, Some(writes)) => {
+                let backend = db.get_database_backend();
+                let (opened, write) =
+                    responses::plan_open(backend, id, version, existing, channel, now);
+                writes.extend(write);
+                opened
+            }
+            (existing, None) => {
+                responses::open_known(db, id, version, existing, channel, now).await?
             }
         };
         let survey = survey_at(db, catalog, &wave.survey_id, response.survey_version).await?;
@@ -124,6 +141,34 @@ impl Session {
         self.response =
             responses::record_consent(db, self.response.id, version, accepted, channel, now)
                 .await?;
+        Ok(())
+    }
+
+    /// `consent` planned rather than made (`store::commit`): the writes are added to `writes`.
+    pub fn plan_consent(
+        &mut self,
+        backend: sea_orm::DbBackend,
+        accepted: bool,
+        channel: Channel,
+        now: DateTime<Utc>,
+        writes: &mut Vec<Write>,
+    ) -> Result<()> {
+        self.require_stored()?;
+        let version = self.notice_version();
+        let (after, planned) =
+            responses::plan_consent(backend, &self.response, version, accepted, channel, now)?;
+        writes.extend(planned);
+        self.response = after;
+        Ok(())
+    }
+
+    /// A planned write needs the response's id: not one opened in the same plan.
+    fn require_stored(&self) -> Result<()> {
+        if self.response.id == 0 {
+            return Err(Error::Conflict(
+                "the response is not stored yet; it must be before it can change".into(),
+            ));
+        }
         Ok(())
     }
 
@@ -184,6 +229,7 @@ impl Session {
         now: DateTime<Utc>,
         writes: &mut Vec<Write>,
     ) -> Result<Outcome<Vec<Invalid>>> {
+        self.require_stored()?;
         let merged = match self.merge_answer(catalog, question_id, answer)? {
             Ok(m) => m,
             Err(errors) => return Ok(Outcome::Invalid(errors)),

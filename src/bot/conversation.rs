@@ -23,7 +23,7 @@ use crate::i18n::{Lang, Localizer};
 use crate::respond::{Outcome, Session};
 use crate::store::Atomic;
 use crate::store::commit::{Committer, Write};
-use crate::store::entities::chat_state;
+use crate::store::entities::{chat_state, invitation};
 use crate::store::responses::{self, Channel, Invitee, Status};
 use crate::survey::{Answer, Catalog, Engine, Question};
 use crate::wave::limit::AttemptLimiter;
@@ -296,8 +296,7 @@ impl Conversations {
         let msg = turn.run(&inbound.kind).await?;
         let after = match turn.planned.take() {
             Some(planned) => {
-                let (write, state) =
-                    store::plan_state(backend, &turn.st, d.now).ok_or_else(needs_transaction)?;
+                let (write, state) = store::plan_state(backend, &turn.st, d.now);
                 writes.extend(planned);
                 writes.push(write);
                 // The invitee read, with the response as saved, while it is still the one
@@ -312,7 +311,15 @@ impl Conversations {
                     }
                     i
                 });
+                // Kept only as stored: a state or a response inserted by these writes has
+                // no id yet.
+                let stored = state.id != 0
+                    && invitee
+                        .as_ref()
+                        .and_then(|i| i.response.as_ref())
+                        .is_none_or(|r| r.id != 0);
                 match invitee {
+                    _ if !stored => None,
                     Some(i) if Some(i.invitation.id) != state.invitation_id => None,
                     invitee => Some((state, invitee)),
                 }
@@ -503,22 +510,16 @@ impl<'d, 'a, C: Atomic> Turn<'d, 'a, C> {
         {
             return Ok(true);
         }
-        let mut bound =
-            store::bound_invitations(self.d.db, self.platform, &self.st.user_id).await?;
-        if bound.is_empty()
-            && self.platform == Platform::WeChat
-            && !store::ever_bound(self.d.db, self.platform, &self.st.user_id).await?
-        {
+        let bindings = store::bindings(self.d.db, self.platform, &self.st.user_id).await?;
+        let mut bound: Vec<i32> = bindings
+            .iter()
+            .filter(|(_, stopped)| !stopped)
+            .map(|(id, _)| *id)
+            .collect();
+        // Never bound (stopped bindings count): a known WeChat OpenID binds its invitations.
+        if bindings.is_empty() && self.platform == Platform::WeChat {
             for inv in store::roster_invitations(self.d.db, &self.st.user_id).await? {
-                store::bind(
-                    self.direct()?,
-                    self.platform,
-                    &self.st.user_id,
-                    &inv,
-                    "roster",
-                    self.d.now,
-                )
-                .await?;
+                self.bind(&inv, "roster").await?;
                 bound.push(inv.id);
             }
         }
@@ -600,41 +601,33 @@ impl<'d, 'a, C: Atomic> Turn<'d, 'a, C> {
                 .await?
                 .ok_or_else(|| Error::NotFound(format!("invitation {id}")))?,
         };
-        if Session::opens(&invitee, self.channel()) {
-            // Opening the response (or adding this channel to it) writes.
-            self.direct()?;
-        }
-        Session::open(
+        let (db, catalog, channel, now, today) = (
             self.d.db,
             self.d.catalog,
-            invitee,
             self.channel(),
             self.d.now,
             self.d.today,
-        )
-        .await
+        );
+        match &mut self.planned {
+            Some(writes) => {
+                Session::open_planned(db, catalog, invitee, channel, now, today, writes).await
+            }
+            None => Session::open(db, catalog, invitee, channel, now, today).await,
+        }
     }
 
     /// A code typed or carried by a deep link: bind it and start its survey.
     async fn bind_code(&mut self, code: &str, how: &str) -> Result<OutboundMessage> {
-        // Before the code is looked up: a lookup counts against the guessing limit.
-        self.direct()?;
         let key = format!("chat:{}:{}", self.platform, self.st.user_id);
         let found =
             responses::find_by_code(self.d.db, self.d.limiter, &key, code, self.d.now).await;
         match found {
             Ok(invitee) => {
                 let inv = invitee.invitation.clone();
-                store::bind(
-                    self.direct()?,
-                    self.platform,
-                    &self.st.user_id,
-                    &inv,
-                    how,
-                    self.d.now,
-                )
-                .await?;
+                self.bind(&inv, how).await?;
                 self.switch_to(inv.id);
+                // The session starts from what the lookup read.
+                self.loaded = Some(invitee);
                 let mut s = self.session().await?;
                 let engine = Engine::new(self.d.catalog, &s.survey);
                 let args = engine.message_args(&s.context, &s.answers);
@@ -661,6 +654,21 @@ impl<'d, 'a, C: Atomic> Turn<'d, 'a, C> {
             }
             Err(e) => Err(e),
         }
+    }
+
+    /// Binds the user to `inv` (`how`: by code, link or roster).
+    async fn bind(&mut self, inv: &invitation::Model, how: &str) -> Result<()> {
+        let (platform, user, now) = (self.platform, &self.st.user_id, self.d.now);
+        match &mut self.planned {
+            Some(writes) => {
+                let backend = self.d.db.get_database_backend();
+                writes.push(store::plan_bind(backend, platform, user, inv, how, now));
+            }
+            None => {
+                store::bind(self.d.db, platform, user, inv, how, now).await?;
+            }
+        }
+        Ok(())
     }
 
     /// What to answer now, without changing anything.
@@ -762,8 +770,14 @@ impl<'d, 'a, C: Atomic> Turn<'d, 'a, C> {
         .or_else(|| yes_no(text));
         match accepted {
             Some(accepted) => {
-                s.consent(self.direct()?, accepted, self.channel(), self.d.now)
-                    .await?;
+                let (db, channel, now) = (self.d.db, self.channel(), self.d.now);
+                match &mut self.planned {
+                    Some(writes) => {
+                        s.plan_consent(db.get_database_backend(), accepted, channel, now, writes)?;
+                        self.saved = Some(s.response.clone());
+                    }
+                    None => s.consent(db, accepted, channel, now).await?,
+                }
                 if !accepted {
                     self.note(self.t("bot-consent-declined"));
                     return Ok(OutboundMessage::default());

@@ -186,21 +186,28 @@ pub async fn save_state<C: ConnectionTrait>(
     Ok(after)
 }
 
-/// `save_state` of a stored state, planned rather than made (`store::commit`): the guarded
-/// update, and the state as it will be.
+/// `save_state` planned rather than made (`store::commit`): the guarded update (or, the first
+/// time, the insert, which another server's insert meanwhile makes a conflict), and the state
+/// as it will be (a new one has id 0 until it is committed).
 pub fn plan_state(
     backend: DbBackend,
     state: &chat_state::Model,
     now: DateTime<Utc>,
-) -> Option<(Write, chat_state::Model)> {
+) -> (Write, chat_state::Model) {
     if state.id == 0 {
-        return None;
+        let insert = chat_state::Entity::insert(state_row(state, now)).on_conflict(
+            OnConflict::columns([chat_state::Column::Platform, chat_state::Column::UserId])
+                .do_nothing()
+                .to_owned(),
+        );
+        let after = chat_state::Model {
+            updated_at: now,
+            ..state.clone()
+        };
+        return (Write::new(backend, &insert.into_query()).expecting(1), after);
     }
     let (update, after) = state_update(state, now);
-    Some((
-        Write::new(backend, &update.into_query()).expecting(1),
-        after,
-    ))
+    (Write::new(backend, &update.into_query()).expecting(1), after)
 }
 
 fn state_update(
@@ -258,17 +265,7 @@ pub async fn bind<C: ConnectionTrait>(
     bound_by: &str,
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    let row = chat_binding::ActiveModel {
-        platform: Set(platform.as_str().to_string()),
-        user_id: Set(user_id.to_string()),
-        invitation_id: Set(inv.id),
-        graduate_id: Set(inv.graduate_id),
-        bound_by: Set(bound_by.to_string()),
-        created_at: Set(now),
-        stopped_at: Set(None),
-        ..Default::default()
-    };
-    let inserted = chat_binding::Entity::insert(row)
+    let inserted = chat_binding::Entity::insert(binding(platform, user_id, inv, bound_by, now))
         .on_conflict(
             OnConflict::columns([
                 chat_binding::Column::Platform,
@@ -284,6 +281,47 @@ pub async fn bind<C: ConnectionTrait>(
         set_stopped(db, platform, user_id, Some(inv.id), None).await?;
     }
     Ok(inserted == 1)
+}
+
+/// `bind` planned rather than made (`store::commit`): bound, or un-stopped when bound before.
+pub fn plan_bind(
+    backend: DbBackend,
+    platform: Platform,
+    user_id: &str,
+    inv: &invitation::Model,
+    bound_by: &str,
+    now: DateTime<Utc>,
+) -> Write {
+    let insert = chat_binding::Entity::insert(binding(platform, user_id, inv, bound_by, now))
+        .on_conflict(
+            OnConflict::columns([
+                chat_binding::Column::Platform,
+                chat_binding::Column::UserId,
+                chat_binding::Column::InvitationId,
+            ])
+            .update_column(chat_binding::Column::StoppedAt)
+            .to_owned(),
+        );
+    Write::new(backend, &insert.into_query())
+}
+
+fn binding(
+    platform: Platform,
+    user_id: &str,
+    inv: &invitation::Model,
+    bound_by: &str,
+    now: DateTime<Utc>,
+) -> chat_binding::ActiveModel {
+    chat_binding::ActiveModel {
+        platform: Set(platform.as_str().to_string()),
+        user_id: Set(user_id.to_string()),
+        invitation_id: Set(inv.id),
+        graduate_id: Set(inv.graduate_id),
+        bound_by: Set(bound_by.to_string()),
+        created_at: Set(now),
+        stopped_at: Set(None),
+        ..Default::default()
+    }
 }
 
 /// Marks the bindings of a user (one invitation, or all) stopped (`at`) or active (None).
@@ -305,36 +343,22 @@ pub async fn set_stopped<C: ConnectionTrait>(
     Ok(())
 }
 
-/// The invitations a user is bound to and has not stopped, oldest binding first.
-pub async fn bound_invitations<C: ConnectionTrait>(
+/// The invitations a user was ever bound to, oldest binding first, each with whether its
+/// binding is stopped.
+pub async fn bindings<C: ConnectionTrait>(
     db: &C,
     platform: Platform,
     user_id: &str,
-) -> Result<Vec<i32>> {
+) -> Result<Vec<(i32, bool)>> {
     Ok(chat_binding::Entity::find()
         .filter(chat_binding::Column::Platform.eq(platform.as_str()))
         .filter(chat_binding::Column::UserId.eq(user_id))
-        .filter(chat_binding::Column::StoppedAt.is_null())
         .order_by_asc(chat_binding::Column::Id)
         .all(db)
         .await?
         .into_iter()
-        .map(|b| b.invitation_id)
+        .map(|b| (b.invitation_id, b.stopped_at.is_some()))
         .collect())
-}
-
-/// Whether the user was ever bound (stopped bindings included).
-pub async fn ever_bound<C: ConnectionTrait>(
-    db: &C,
-    platform: Platform,
-    user_id: &str,
-) -> Result<bool> {
-    Ok(chat_binding::Entity::find()
-        .filter(chat_binding::Column::Platform.eq(platform.as_str()))
-        .filter(chat_binding::Column::UserId.eq(user_id))
-        .one(db)
-        .await?
-        .is_some())
 }
 
 /// The invitations of the graduate whose roster `wechat_openid` is this user.

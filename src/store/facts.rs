@@ -259,6 +259,14 @@ pub async fn forget<C: ConnectionTrait>(db: &C, response_id: i32) -> Result<()> 
     Ok(())
 }
 
+/// `forget` planned rather than made (`store::commit`).
+pub fn plan_forget(backend: sea_orm::DbBackend, response_id: i32) -> Write {
+    Write::new(
+        backend,
+        &response_fact::Entity::delete_by_id(response_id).into_query(),
+    )
+}
+
 /// Records the facts of response `r` with `answers` (called by `save_answers`, in its
 /// transaction), looking up whose response it is. Employer responses have no fact row.
 pub async fn record<C: ConnectionTrait>(

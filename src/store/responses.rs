@@ -6,7 +6,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
     QueryTrait, Set, TransactionTrait,
@@ -251,6 +251,61 @@ pub async fn open_known<C: ConnectionTrait>(
     }
 }
 
+/// `open_known` planned rather than made (`store::commit`): the response as it will be (a new
+/// one has id 0 until it is committed) and the write, if opening writes. A response opened
+/// meanwhile by someone else fails the write with a conflict.
+pub fn plan_open(
+    backend: sea_orm::DbBackend,
+    invitation_id: i32,
+    survey_version: i32,
+    existing: Option<response::Model>,
+    channel: Channel,
+    now: DateTime<Utc>,
+) -> (response::Model, Option<Write>) {
+    match existing {
+        Some(existing) => {
+            let channels = with_channel(&existing.channels, channel);
+            if channels == existing.channels && existing.opened_at.is_some() {
+                return (existing, None);
+            }
+            let update = channel_update(&existing, channels.clone(), now);
+            let after = response::Model {
+                channels,
+                opened_at: existing.opened_at.or(Some(now)),
+                ..existing
+            };
+            (after, Some(Write::new(backend, &update.into_query()).expecting(1)))
+        }
+        None => {
+            let mut row = new_response(invitation_id, survey_version, Status::Opened, channel, now);
+            row.opened_at = Set(Some(now));
+            let after = response::Model {
+                id: 0,
+                invitation_id,
+                survey_version,
+                status: Status::Opened.as_str().to_string(),
+                answers: serde_json::json!({}),
+                channels: channel.as_str().to_string(),
+                revision: 0,
+                lang: None,
+                opened_at: Some(now),
+                consented_at: None,
+                consent_notice_version: None,
+                consent_channel: None,
+                completed_at: None,
+                opted_out_at: None,
+                updated_at: now,
+            };
+            let insert = response::Entity::insert(row).on_conflict(
+                OnConflict::column(response::Column::InvitationId)
+                    .do_nothing()
+                    .to_owned(),
+            );
+            (after, Some(Write::new(backend, &insert.into_query()).expecting(1)))
+        }
+    }
+}
+
 /// Adds a channel to the list without bumping the revision: opening changes no answer, so a
 /// page already loaded on another phone stays valid.
 async fn add_channel<C: ConnectionTrait>(
@@ -264,14 +319,7 @@ async fn add_channel<C: ConnectionTrait>(
         return Ok(existing);
     }
     let id = existing.id;
-    let updated = response::Entity::update_many()
-        .col_expr(response::Column::Channels, Expr::value(channels))
-        .col_expr(
-            response::Column::OpenedAt,
-            Expr::value(existing.opened_at.unwrap_or(now)),
-        )
-        .filter(response::Column::Id.eq(id))
-        .filter(response::Column::Channels.eq(existing.channels.clone()))
+    let updated = channel_update(&existing, channels, now)
         .exec_with_returning(db)
         .await?;
     match updated.into_iter().next() {
@@ -279,6 +327,22 @@ async fn add_channel<C: ConnectionTrait>(
         // Another channel was added meanwhile: what is stored is the answer.
         None => get(db, id).await,
     }
+}
+
+/// The update of `add_channel`, guarded by the channels it read.
+fn channel_update(
+    existing: &response::Model,
+    channels: String,
+    now: DateTime<Utc>,
+) -> sea_orm::UpdateMany<response::Entity> {
+    response::Entity::update_many()
+        .col_expr(response::Column::Channels, Expr::value(channels))
+        .col_expr(
+            response::Column::OpenedAt,
+            Expr::value(existing.opened_at.unwrap_or(now)),
+        )
+        .filter(response::Column::Id.eq(existing.id))
+        .filter(response::Column::Channels.eq(existing.channels.clone()))
 }
 
 /// Records an answer to the privacy notice (a `consent_event` row, kept forever) and moves the
@@ -295,35 +359,98 @@ pub async fn record_consent<C: ConnectionTrait + TransactionTrait>(
     let txn = db.begin().await?;
     let result = async {
         let current = get(&txn, response_id).await?;
-        let status = status_of(&current)?;
-        consent_event::ActiveModel {
-            response_id: Set(response_id),
+        let change = Consent::of(&current, notice_version, accepted, channel, now)?;
+        change.event.insert(&txn).await?;
+        // Guarded like a save, so an answer saved meanwhile is never overwritten by a status.
+        let updated = change
+            .update
+            .exec_with_returning(&txn)
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| stale(current.revision))?;
+        if !change.next.counts() {
+            crate::store::facts::forget(&txn, response_id).await?;
+        }
+        Ok(updated)
+    }
+    .await;
+    crate::store::finish(txn, result).await
+}
+
+/// `record_consent` planned rather than made (`store::commit`), on the response as last read:
+/// the response as it will be, and the writes (a response changed meanwhile fails them with a
+/// conflict).
+pub fn plan_consent(
+    backend: sea_orm::DbBackend,
+    current: &response::Model,
+    notice_version: i32,
+    accepted: bool,
+    channel: Channel,
+    now: DateTime<Utc>,
+) -> Result<(response::Model, Vec<Write>)> {
+    let change = Consent::of(current, notice_version, accepted, channel, now)?;
+    let mut writes = vec![
+        Write::new(backend, &consent_event::Entity::insert(change.event).into_query()),
+        Write::new(backend, &change.update.into_query()).expecting(1),
+    ];
+    if !change.next.counts() {
+        writes.push(crate::store::facts::plan_forget(backend, current.id));
+    }
+    Ok((change.after, writes))
+}
+
+/// What answering the privacy notice changes of a response.
+struct Consent {
+    event: consent_event::ActiveModel,
+    /// Guarded by the revision read.
+    update: sea_orm::UpdateMany<response::Entity>,
+    next: Status,
+    after: response::Model,
+}
+
+impl Consent {
+    fn of(
+        current: &response::Model,
+        notice_version: i32,
+        accepted: bool,
+        channel: Channel,
+        now: DateTime<Utc>,
+    ) -> Result<Consent> {
+        let status = status_of(current)?;
+        let event = consent_event::ActiveModel {
+            response_id: Set(current.id),
             notice_version: Set(notice_version),
             accepted: Set(accepted),
             channel: Set(channel.as_str().to_string()),
             at: Set(now),
             ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
+        };
         let next = match (accepted, status) {
             (true, Status::Opened | Status::Declined | Status::OptedOut) => Status::Consented,
             (false, Status::Complete) => Status::Complete,
             (false, _) => Status::Declined,
             (true, s) => s,
         };
+        let mut after = response::Model {
+            status: next.as_str().to_string(),
+            channels: with_channel(&current.channels, channel),
+            revision: current.revision + 1,
+            updated_at: now,
+            ..current.clone()
+        };
         let mut update = response::Entity::update_many()
             .col_expr(response::Column::Status, Expr::value(next.as_str()))
             .col_expr(
                 response::Column::Channels,
-                Expr::value(with_channel(&current.channels, channel)),
+                Expr::value(after.channels.clone()),
             )
-            .col_expr(
-                response::Column::Revision,
-                Expr::value(current.revision + 1),
-            )
+            .col_expr(response::Column::Revision, Expr::value(after.revision))
             .col_expr(response::Column::UpdatedAt, Expr::value(now));
         if accepted {
+            after.consented_at = Some(now);
+            after.consent_notice_version = Some(notice_version);
+            after.consent_channel = Some(channel.as_str().to_string());
             update = update
                 .col_expr(response::Column::ConsentedAt, Expr::value(Some(now)))
                 .col_expr(
@@ -335,22 +462,16 @@ pub async fn record_consent<C: ConnectionTrait + TransactionTrait>(
                     Expr::value(Some(channel.as_str())),
                 );
         }
-        // Guarded like a save, so an answer saved meanwhile is never overwritten by a status.
-        let updated = update
-            .filter(response::Column::Id.eq(response_id))
-            .filter(response::Column::Revision.eq(current.revision))
-            .exec_with_returning(&txn)
-            .await?
-            .into_iter()
-            .next()
-            .ok_or_else(|| stale(current.revision))?;
-        if !next.counts() {
-            crate::store::facts::forget(&txn, response_id).await?;
-        }
-        Ok(updated)
+        let update = update
+            .filter(response::Column::Id.eq(current.id))
+            .filter(response::Column::Revision.eq(current.revision));
+        Ok(Consent {
+            event,
+            update,
+            next,
+            after,
+        })
     }
-    .await;
-    crate::store::finish(txn, result).await
 }
 
 /// Saves the whole answer set of a response, if nobody saved since `expected_revision` was

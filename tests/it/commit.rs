@@ -66,15 +66,24 @@ storage_test! {
         let stale = chat::save_state(&t.db, &stored, now).await;
         assert!(matches!(stale, Err(Error::Conflict(_))), "{stale:?}");
         let committer = Committer::start(t.db.clone()).expect("committer");
-        let (write, _) = chat::plan_state(t.db.get_database_backend(), &stored, now).unwrap();
+        let (write, _) = chat::plan_state(t.db.get_database_backend(), &stored, now);
         let planned = committer.commit(vec![write]).await;
         assert!(matches!(planned, Err(Error::Conflict(_))), "{planned:?}");
         // Planned from what is stored, it lands, and reads back as planned.
-        let (write, after) = chat::plan_state(t.db.get_database_backend(), &newer, now).unwrap();
+        let (write, after) = chat::plan_state(t.db.get_database_backend(), &newer, now);
         committer.commit(vec![write]).await.unwrap();
         let back = chat::load_state(&t.db, Platform::Telegram, "u1", now).await.unwrap();
         assert_eq!(back.revision, after.revision);
         assert_eq!(back.step, after.step);
+        // A first state planned twice (two servers at once): the second insert is a conflict.
+        let first = chat::load_state(&t.db, Platform::Telegram, "u2", now).await.unwrap();
+        assert_eq!(first.id, 0);
+        let (insert, _) = chat::plan_state(t.db.get_database_backend(), &first, now);
+        committer.commit(vec![insert.clone()]).await.unwrap();
+        let twice = committer.commit(vec![insert]).await;
+        assert!(matches!(twice, Err(Error::Conflict(_))), "{twice:?}");
+        let stored = chat::load_state(&t.db, Platform::Telegram, "u2", now).await.unwrap();
+        assert!(stored.id > 0);
     }
 }
 
