@@ -204,10 +204,16 @@ pub fn plan_state(
             updated_at: now,
             ..state.clone()
         };
-        return (Write::new(backend, &insert.into_query()).expecting(1), after);
+        return (
+            Write::new(backend, &insert.into_query()).expecting(1),
+            after,
+        );
     }
     let (update, after) = state_update(state, now);
-    (Write::new(backend, &update.into_query()).expecting(1), after)
+    (
+        Write::new(backend, &update.into_query()).expecting(1),
+        after,
+    )
 }
 
 fn state_update(

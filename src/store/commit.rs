@@ -12,6 +12,8 @@
 //!
 //! A batch is all or nothing: when one of its jobs fails, the batch is rolled back and each of
 //! its jobs is applied again alone, so only the failing job fails.
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DbBackend, Statement, StatementBuilder, TransactionTrait,
 };
@@ -49,29 +51,49 @@ struct Job {
     done: oneshot::Sender<Result<()>>,
 }
 
-/// The writer: a thread with a runtime of its own, so that it is woken the moment a statement
-/// returns, not when the server's busy workers get round to it.
+/// The writers: threads with a runtime of their own each, so that a writer is woken the moment
+/// a statement returns, not when the server's busy workers get round to it. SQLite has one
+/// writer; PostgreSQL takes several transactions at once, and one writer sending its
+/// statements one by one would keep the others waiting, so it gets `POSTGRES_WRITERS`.
 pub struct Committer {
-    jobs: mpsc::UnboundedSender<Job>,
+    writers: Vec<mpsc::UnboundedSender<Job>>,
+    next: AtomicUsize,
 }
 
+/// Writers on PostgreSQL.
+const POSTGRES_WRITERS: usize = 4;
+
 impl Committer {
-    /// Starts the writer on `db`. It stops when the committer is dropped.
+    /// Starts the writers on `db`. They stop when the committer is dropped.
     pub fn start(db: DatabaseConnection) -> Result<Committer> {
-        let (jobs, queue) = mpsc::unbounded_channel();
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?;
-        std::thread::Builder::new()
-            .name("gradtrace-commit".into())
-            .spawn(move || runtime.block_on(run(db, queue)))?;
-        Ok(Committer { jobs })
+        let count = match db.get_database_backend() {
+            DbBackend::Sqlite => 1,
+            _ => POSTGRES_WRITERS,
+        };
+        let mut writers = Vec::with_capacity(count);
+        for i in 0..count {
+            let (jobs, queue) = mpsc::unbounded_channel();
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            let db = db.clone();
+            std::thread::Builder::new()
+                .name(format!("gradtrace-commit-{i}"))
+                .spawn(move || runtime.block_on(run(db, queue)))?;
+            writers.push(jobs);
+        }
+        Ok(Committer {
+            writers,
+            next: AtomicUsize::new(0),
+        })
     }
 
-    /// Applies `writes` in one transaction with whatever else is waiting; Ok once committed.
+    /// Applies `writes` in one transaction with whatever else is waiting for the same writer;
+    /// Ok once committed.
     pub async fn commit(&self, writes: Vec<Write>) -> Result<()> {
         let (done, result) = oneshot::channel();
-        self.jobs
+        let writer = self.next.fetch_add(1, Ordering::Relaxed) % self.writers.len();
+        self.writers[writer]
             .send(Job { writes, done })
             .map_err(|_| stopped())?;
         result.await.map_err(|_| stopped())?

@@ -274,7 +274,10 @@ pub fn plan_open(
                 opened_at: existing.opened_at.or(Some(now)),
                 ..existing
             };
-            (after, Some(Write::new(backend, &update.into_query()).expecting(1)))
+            (
+                after,
+                Some(Write::new(backend, &update.into_query()).expecting(1)),
+            )
         }
         None => {
             let mut row = new_response(invitation_id, survey_version, Status::Opened, channel, now);
@@ -301,7 +304,10 @@ pub fn plan_open(
                     .do_nothing()
                     .to_owned(),
             );
-            (after, Some(Write::new(backend, &insert.into_query()).expecting(1)))
+            (
+                after,
+                Some(Write::new(backend, &insert.into_query()).expecting(1)),
+            )
         }
     }
 }
@@ -391,7 +397,10 @@ pub fn plan_consent(
 ) -> Result<(response::Model, Vec<Write>)> {
     let change = Consent::of(current, notice_version, accepted, channel, now)?;
     let mut writes = vec![
-        Write::new(backend, &consent_event::Entity::insert(change.event).into_query()),
+        Write::new(
+            backend,
+            &consent_event::Entity::insert(change.event).into_query(),
+        ),
         Write::new(backend, &change.update.into_query()).expecting(1),
     ];
     if !change.next.counts() {

@@ -420,3 +420,28 @@ storage_test! {
         assert_eq!(app.response(invs[0].id).await.unwrap().revision, before + 1);
     }
 }
+
+storage_test! {
+    async fn a_wave_closed_between_two_messages_takes_no_more_answers(t) {
+        use gradtrace::clock::Clock;
+        let app = ChatApp::new(&t).await;
+        let (invs, w) = app.invited(1).await;
+        let wx = Wx::new(&app);
+        wx.say("oW", &invs[0].code.clone()).await;
+        wx.say("oW", "1").await;
+        wx.say("oW", "1").await;
+        wx.say("oW", "2025年6月").await;
+        assert_eq!(app.answers(invs[0].id).await.len(), 2);
+        // The office closes the wave between two messages; the bot still holds what it read
+        // for the last one, and must not take the next answer on its word.
+        let mut closing = w.into_active_model();
+        closing.closes_at = Set(Some(app.app.clock.now() - chrono::Duration::minutes(1)));
+        closing.update(&app.app.state.db).await.expect("close the wave");
+        let reply = wx.say("oW", "深圳某科技有限公司").await;
+        assert_eq!(app.answers(invs[0].id).await.len(), 2, "{reply:?}");
+        // Nothing left to answer: the greeting, not the next question.
+        assert!(reply.content.contains("邀请码"), "{reply:?}");
+        let st = app.state("wechat", "oW").await.expect("state");
+        assert_eq!(st.invitation_id, None);
+    }
+}
