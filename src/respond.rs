@@ -47,24 +47,13 @@ impl Session {
         now: DateTime<Utc>,
         today: NaiveDate,
     ) -> Result<Session> {
-        Self::open_with(db, catalog, invitee, channel, now, today, None).await
+        Self::open_or_plan(db, catalog, invitee, channel, now, today, None).await
     }
 
-    /// `open` planned rather than made (`store::commit`): opening's write, if any, is added to
-    /// `writes`, and a response opened here has id 0 until it is committed.
-    pub async fn open_planned<C: ConnectionTrait>(
-        db: &C,
-        catalog: &Catalog,
-        invitee: Invitee,
-        channel: Channel,
-        now: DateTime<Utc>,
-        today: NaiveDate,
-        writes: &mut Vec<Write>,
-    ) -> Result<Session> {
-        Self::open_with(db, catalog, invitee, channel, now, today, Some(writes)).await
-    }
-
-    async fn open_with<C: ConnectionTrait>(
+    /// `open`, or — with `planned` — planned rather than made (`store::commit`): opening's
+    /// write, if any, is added to `planned`, and a response opened here has id 0 until it is
+    /// committed.
+    pub async fn open_or_plan<C: ConnectionTrait>(
         db: &C,
         catalog: &Catalog,
         invitee: Invitee,

@@ -608,12 +608,8 @@ impl<'d, 'a, C: Atomic> Turn<'d, 'a, C> {
             self.d.now,
             self.d.today,
         );
-        match &mut self.planned {
-            Some(writes) => {
-                Session::open_planned(db, catalog, invitee, channel, now, today, writes).await
-            }
-            None => Session::open(db, catalog, invitee, channel, now, today).await,
-        }
+        let planned = self.planned.as_mut();
+        Session::open_or_plan(db, catalog, invitee, channel, now, today, planned).await
     }
 
     /// A code typed or carried by a deep link: bind it and start its survey.
