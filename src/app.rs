@@ -26,9 +26,9 @@ pub async fn services(config: Config, clock: Arc<dyn Clock>) -> Result<Services>
     let db = crate::store::connect(&config.database_url).await?;
     crate::store::migrate(&db).await?;
     let reader = crate::store::readers(&db, &config.database_url).await?;
-    let committer = Some(Arc::new(crate::store::commit::Committer::start(
-        db.clone(),
-    )?));
+    let committer =
+        crate::store::commit::Committer::start(db.clone(), &config.database_url).await?;
+    let committer = Some(Arc::new(committer));
     let limiter: Arc<dyn AttemptLimiter> = match &config.redis_url {
         Some(url) => Arc::new(
             RedisLimiter::connect(

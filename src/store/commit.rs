@@ -53,8 +53,11 @@ struct Job {
 
 /// The writers: threads with a runtime of their own each, so that a writer is woken the moment
 /// a statement returns, not when the server's busy workers get round to it. SQLite has one
-/// writer; PostgreSQL takes several transactions at once, and one writer sending its
-/// statements one by one would keep the others waiting, so it gets `POSTGRES_WRITERS`.
+/// writer, on the pool's one connection. PostgreSQL takes several transactions at once, and one
+/// writer sending its statements one by one would keep the others waiting, so it gets
+/// `POSTGRES_WRITERS`, each with a connection of its own opened on its own runtime (a
+/// connection answers through the runtime that opened it: one of the server's would wake the
+/// writer only when the server's busy workers get round to it).
 pub struct Committer {
     writers: Vec<mpsc::UnboundedSender<Job>>,
     next: AtomicUsize,
@@ -64,22 +67,39 @@ pub struct Committer {
 const POSTGRES_WRITERS: usize = 4;
 
 impl Committer {
-    /// Starts the writers on `db`. They stop when the committer is dropped.
-    pub fn start(db: DatabaseConnection) -> Result<Committer> {
-        let count = match db.get_database_backend() {
-            DbBackend::Sqlite => 1,
-            _ => POSTGRES_WRITERS,
-        };
+    /// Starts the writers: on `db` itself for SQLite, else on connections of their own to
+    /// `url`. They stop when the committer is dropped.
+    pub async fn start(db: DatabaseConnection, url: &str) -> Result<Committer> {
+        let sqlite = db.get_database_backend() == DbBackend::Sqlite;
+        let count = if sqlite { 1 } else { POSTGRES_WRITERS };
         let mut writers = Vec::with_capacity(count);
         for i in 0..count {
             let (jobs, queue) = mpsc::unbounded_channel();
+            let (ready, started) = oneshot::channel();
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()?;
-            let db = db.clone();
+            let (db, url) = (db.clone(), url.to_string());
             std::thread::Builder::new()
                 .name(format!("gradtrace-commit-{i}"))
-                .spawn(move || runtime.block_on(run(db, queue)))?;
+                .spawn(move || {
+                    runtime.block_on(async move {
+                        let own = match sqlite {
+                            true => Ok(db),
+                            false => crate::store::connect_single(&url).await,
+                        };
+                        match own {
+                            Ok(db) => {
+                                let _ = ready.send(Ok(()));
+                                run(db, queue).await;
+                            }
+                            Err(e) => {
+                                let _ = ready.send(Err(e));
+                            }
+                        }
+                    })
+                })?;
+            started.await.map_err(|_| stopped())??;
             writers.push(jobs);
         }
         Ok(Committer {

@@ -40,6 +40,11 @@ pub async fn readers(db: &DatabaseConnection, url: &str) -> Result<Option<Databa
     Ok(Some(connect_with(url, None, Some(8)).await?))
 }
 
+/// A pool of one connection to `url` (`store::commit`'s writers on PostgreSQL).
+pub async fn connect_single(url: &str) -> Result<DatabaseConnection> {
+    connect_with(url, None, Some(1)).await
+}
+
 async fn connect_with(
     url: &str,
     schema: Option<&str>,

@@ -42,10 +42,7 @@ impl TestApp {
         let clock = ManualClock::at(test_now());
         // On PostgreSQL the services migrate the test's own schema, never the shared database's
         // public one (which other branches' migrations may have touched).
-        let url = match &t.schema {
-            Some(schema) => format!("{}?options[search_path]={schema}", t.url),
-            None => t.url.clone(),
-        };
+        let url = t.full_url();
         let mut services = gradtrace::app::services(config(&url), Arc::new(clock.clone()))
             .await
             .expect("services");

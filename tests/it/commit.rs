@@ -11,7 +11,7 @@ use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder, Statement, Value};
 
 storage_test! {
     async fn a_failed_guard_fails_its_own_job_and_no_other(t) {
-        let committer = Committer::start(t.db.clone()).expect("committer");
+        let committer = Committer::start(t.db.clone(), &t.full_url()).await.expect("committer");
         let backend = t.db.get_database_backend();
         let now = chrono::Utc::now();
         let jobs = (0..40).map(|i| {
@@ -65,7 +65,7 @@ storage_test! {
         // `stored` is out of date now: directly or planned, the save is refused.
         let stale = chat::save_state(&t.db, &stored, now).await;
         assert!(matches!(stale, Err(Error::Conflict(_))), "{stale:?}");
-        let committer = Committer::start(t.db.clone()).expect("committer");
+        let committer = Committer::start(t.db.clone(), &t.full_url()).await.expect("committer");
         let (write, _) = chat::plan_state(t.db.get_database_backend(), &stored, now);
         let planned = committer.commit(vec![write]).await;
         assert!(matches!(planned, Err(Error::Conflict(_))), "{planned:?}");
@@ -123,7 +123,9 @@ async fn sqlite_values_are_stored_as_sqlx_stores_them() {
     t.db.execute_raw(Statement::from_sql_and_values(backend, sql, values("sqlx")))
         .await
         .unwrap();
-    let committer = Committer::start(t.db.clone()).expect("committer");
+    let committer = Committer::start(t.db.clone(), &t.full_url())
+        .await
+        .expect("committer");
     let write = Write {
         statement: Statement::from_sql_and_values(backend, sql, values("rusqlite")),
         expect: Some(1),

@@ -57,6 +57,16 @@ impl TestDb {
     }
 }
 
+impl TestDb {
+    /// The URL that reaches this test's data (its schema, on PostgreSQL).
+    pub fn full_url(&self) -> String {
+        match &self.schema {
+            Some(schema) => format!("{}?options[search_path]={schema}", self.url),
+            None => self.url.clone(),
+        }
+    }
+}
+
 impl Drop for TestDb {
     fn drop(&mut self) {
         if let Some(schema) = self.schema.take() {

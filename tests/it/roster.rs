@@ -455,10 +455,7 @@ storage_test! {
 
 /// The database URL the CLI should use to see this test's database (its own schema on PostgreSQL).
 fn cli_database_url(t: &TestDb) -> String {
-    match &t.schema {
-        Some(schema) => format!("{}?options[search_path]={schema}", t.url),
-        None => t.url.clone(),
-    }
+    t.full_url()
 }
 
 fn run_cli(t: &TestDb, args: &[&str], lang: &str, stdin: Option<&str>) -> Output {

@@ -170,10 +170,7 @@ impl ChatApp {
     pub async fn at(t: &TestDb, now: chrono::DateTime<chrono::Utc>) -> ChatApp {
         let api = MockPlatform::every_platform().await;
         let clock = ManualClock::at(now);
-        let url = match &t.schema {
-            Some(schema) => format!("{}?options[search_path]={schema}", t.url),
-            None => t.url.clone(),
-        };
+        let url = t.full_url();
         let mut cfg = config(&url);
         cfg.bot = bot_config(&api.base);
         cfg.base_url = Some("https://survey.example.edu".into());
