@@ -12,8 +12,6 @@
 //!
 //! A batch is all or nothing: when one of its jobs fails, the batch is rolled back and each of
 //! its jobs is applied again alone, so only the failing job fails.
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DbBackend, Statement, StatementBuilder, TransactionTrait,
 };
@@ -51,69 +49,53 @@ struct Job {
     done: oneshot::Sender<Result<()>>,
 }
 
-/// The writers: threads with a runtime of their own each, so that a writer is woken the moment
-/// a statement returns, not when the server's busy workers get round to it. SQLite has one
-/// writer, on the pool's one connection. PostgreSQL takes several transactions at once, and one
-/// writer sending its statements one by one would keep the others waiting, so it gets
-/// `POSTGRES_WRITERS`, each with a connection of its own opened on its own runtime (a
-/// connection answers through the runtime that opened it: one of the server's would wake the
-/// writer only when the server's busy workers get round to it).
+/// The writer: a thread with a runtime of its own, so that it is woken the moment a statement
+/// returns, not when the server's busy workers get round to it. On SQLite it writes through the
+/// pool's one connection (SQLite has one writer); on PostgreSQL through a connection of its own
+/// opened on its own runtime (a connection answers through the runtime that opened it: one of
+/// the server's would wake the writer only when the server's busy workers get round to it).
+/// One writer, not several: the fewer the writers, the more jobs each transaction commits.
 pub struct Committer {
-    writers: Vec<mpsc::UnboundedSender<Job>>,
-    next: AtomicUsize,
+    jobs: mpsc::UnboundedSender<Job>,
 }
 
-/// Writers on PostgreSQL.
-const POSTGRES_WRITERS: usize = 4;
-
 impl Committer {
-    /// Starts the writers: on `db` itself for SQLite, else on connections of their own to
-    /// `url`. They stop when the committer is dropped.
+    /// Starts the writer: on `db` itself for SQLite, else on a connection of its own to `url`.
+    /// It stops when the committer is dropped.
     pub async fn start(db: DatabaseConnection, url: &str) -> Result<Committer> {
-        let sqlite = db.get_database_backend() == DbBackend::Sqlite;
-        let count = if sqlite { 1 } else { POSTGRES_WRITERS };
-        let mut writers = Vec::with_capacity(count);
-        for i in 0..count {
-            let (jobs, queue) = mpsc::unbounded_channel();
-            let (ready, started) = oneshot::channel();
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()?;
-            let (db, url) = (db.clone(), url.to_string());
-            std::thread::Builder::new()
-                .name(format!("gradtrace-commit-{i}"))
-                .spawn(move || {
-                    runtime.block_on(async move {
-                        let own = match sqlite {
-                            true => Ok(db),
-                            false => crate::store::connect_single(&url).await,
-                        };
-                        match own {
-                            Ok(db) => {
-                                let _ = ready.send(Ok(()));
-                                run(db, queue).await;
-                            }
-                            Err(e) => {
-                                let _ = ready.send(Err(e));
-                            }
+        let (jobs, queue) = mpsc::unbounded_channel();
+        let (ready, started) = oneshot::channel();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        let url = url.to_string();
+        std::thread::Builder::new()
+            .name("gradtrace-commit".into())
+            .spawn(move || {
+                runtime.block_on(async move {
+                    let own = match db.get_database_backend() {
+                        DbBackend::Sqlite => Ok(db),
+                        _ => crate::store::connect_single(&url).await,
+                    };
+                    match own {
+                        Ok(db) => {
+                            let _ = ready.send(Ok(()));
+                            run(db, queue).await;
                         }
-                    })
-                })?;
-            started.await.map_err(|_| stopped())??;
-            writers.push(jobs);
-        }
-        Ok(Committer {
-            writers,
-            next: AtomicUsize::new(0),
-        })
+                        Err(e) => {
+                            let _ = ready.send(Err(e));
+                        }
+                    }
+                })
+            })?;
+        started.await.map_err(|_| stopped())??;
+        Ok(Committer { jobs })
     }
 
-    /// Applies `writes` in one transaction with whatever else is waiting for the same writer;
-    /// Ok once committed.
+    /// Applies `writes` in one transaction with whatever else is waiting; Ok once committed.
     pub async fn commit(&self, writes: Vec<Write>) -> Result<()> {
         let (done, result) = oneshot::channel();
-        let writer = self.next.fetch_add(1, Ordering::Relaxed) % self.writers.len();
-        self.writers[writer]
+        self.jobs
             .send(Job { writes, done })
             .map_err(|_| stopped())?;
         result.await.map_err(|_| stopped())?
