@@ -152,11 +152,12 @@ impl Conversations {
         }
         let p = inbound.platform;
         let _guard = self.locks.lock(p, &inbound.user_id).await;
-        // Most events — an answer, a question asked again — are worked out from what is stored
-        // without writing anything, and their writes (the de-duplication row, the answer, the
-        // user's state) go to the committer, which applies them with other events' in one
-        // transaction. An event that needs more (binding a code, consent, stopping), a retry,
-        // or one whose rows changed meanwhile is handled the slow way below.
+        // Most events — a code, the consent, an answer, a question asked again — are worked out
+        // from what is stored without writing anything, and their writes (the de-duplication
+        // row, the binding, the response opened, the consent, the answer, the user's state) go
+        // to the committer, which applies them with other events' in one transaction. An event
+        // that needs more (stop, follow, unfollow), a retry, or one whose rows changed
+        // meanwhile is handled the slow way below.
         if let Some(committer) = d.committer {
             let reads = d.reader.unwrap_or(d.db);
             let recent = match self.recent.take(p, &inbound.user_id) {
