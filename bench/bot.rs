@@ -3,7 +3,9 @@
 //! (`/webhooks/wechat`: verify, decrypt, de-duplicate, conversation over the survey session,
 //! answer saved, encrypted passive reply) over a real database. Each graduate binds with their
 //! code, accepts the notice and answers the whole `graduation` questionnaire (employed branch,
-//! 20 messages). Reports messages/s and reply latency p50/p99; every reply is checked.
+//! 20 messages). Reports messages/s and reply latency p50/p99 — overall, and for each user's
+//! first two messages (code, consent) apart from the answers after them; every reply is
+//! checked.
 //!
 //! cargo bench --bench bot -- [--users N] [--concurrency C] [--db sqlite|postgres]
 //! (PostgreSQL: TEST_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/test, in a
