@@ -8,8 +8,8 @@ use std::str::FromStr;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
-    QueryTrait, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryTrait, Set,
+    TransactionTrait,
 };
 use serde::Serialize;
 
@@ -824,7 +824,15 @@ pub struct Invitee {
 /// `id = ? OR graduate_id = (…)` was tried: fine on SQLite, but PostgreSQL planned it worse than
 /// the two simple ones.)
 pub async fn invitee<C: ConnectionTrait>(db: &C, invitation_id: i32) -> Result<Option<Invitee>> {
-    let row = invitation::Entity::find_by_id(invitation_id)
+    invitee_of(db, invitation::Entity::find_by_id(invitation_id)).await
+}
+
+/// `invitee` of the invitation `invitation` finds (by id, or by code).
+async fn invitee_of<C: ConnectionTrait>(
+    db: &C,
+    invitation: sea_orm::Select<invitation::Entity>,
+) -> Result<Option<Invitee>> {
+    let row = invitation
         .find_also_related(wave::Entity)
         .find_also_related(response::Entity)
         .find_also(invitation::Entity, graduate::Entity)
@@ -834,7 +842,7 @@ pub async fn invitee<C: ConnectionTrait>(db: &C, invitation_id: i32) -> Result<O
         return Ok(None);
     };
     let others = match (invitation.graduate_id, wave.stage.parse::<Stage>()) {
-        (Some(gid), Ok(stage)) => other_responses(db, gid, invitation_id, stage).await?,
+        (Some(gid), Ok(stage)) => other_responses(db, gid, invitation.id, stage).await?,
         // An employer has no other stages.
         _ => Vec::new(),
     };
@@ -912,15 +920,8 @@ pub async fn find_by_code<C: ConnectionTrait>(
 ) -> Result<Invitee> {
     limit::guarded(limiter, limiter_key, || async {
         let code = Code::parse(typed)?;
-        let id = invitation::Entity::find()
-            .filter(invitation::Column::Code.eq(code.as_str()))
-            .select_only()
-            .column(invitation::Column::Id)
-            .into_tuple::<i32>()
-            .one(db)
-            .await?
-            .ok_or_else(|| Error::NotFound("no invitation has this code".into()))?;
-        let found = invitee(db, id)
+        let by_code = invitation::Entity::find().filter(invitation::Column::Code.eq(code.as_str()));
+        let found = invitee_of(db, by_code)
             .await?
             .ok_or_else(|| Error::NotFound("no invitation has this code".into()))?;
         if crate::wave::access_until(&found.wave) <= now {
