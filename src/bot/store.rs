@@ -262,7 +262,7 @@ pub fn plan_sighting(
     Write::new(backend, &sighting(platform, event_key, now).into_query()).expecting(1)
 }
 
-/// Binds a chat user to an invitation (again: un-stops it). Returns whether it is new.
+/// Binds a chat user to an invitation (again: un-stops it).
 pub async fn bind<C: ConnectionTrait>(
     db: &C,
     platform: Platform,
@@ -270,26 +270,14 @@ pub async fn bind<C: ConnectionTrait>(
     inv: &invitation::Model,
     bound_by: &str,
     now: DateTime<Utc>,
-) -> Result<bool> {
-    let inserted = chat_binding::Entity::insert(binding(platform, user_id, inv, bound_by, now))
-        .on_conflict(
-            OnConflict::columns([
-                chat_binding::Column::Platform,
-                chat_binding::Column::UserId,
-                chat_binding::Column::InvitationId,
-            ])
-            .do_nothing()
-            .to_owned(),
-        )
+) -> Result<()> {
+    binding_upsert(platform, user_id, inv, bound_by, now)
         .exec_without_returning(db)
         .await?;
-    if inserted == 0 {
-        set_stopped(db, platform, user_id, Some(inv.id), None).await?;
-    }
-    Ok(inserted == 1)
+    Ok(())
 }
 
-/// `bind` planned rather than made (`store::commit`): bound, or un-stopped when bound before.
+/// `bind` planned rather than made (`store::commit`).
 pub fn plan_bind(
     backend: DbBackend,
     platform: Platform,
@@ -298,17 +286,27 @@ pub fn plan_bind(
     bound_by: &str,
     now: DateTime<Utc>,
 ) -> Write {
-    let insert = chat_binding::Entity::insert(binding(platform, user_id, inv, bound_by, now))
-        .on_conflict(
-            OnConflict::columns([
-                chat_binding::Column::Platform,
-                chat_binding::Column::UserId,
-                chat_binding::Column::InvitationId,
-            ])
-            .update_column(chat_binding::Column::StoppedAt)
-            .to_owned(),
-        );
-    Write::new(backend, &insert.into_query())
+    let upsert = binding_upsert(platform, user_id, inv, bound_by, now);
+    Write::new(backend, &upsert.into_query())
+}
+
+/// The binding inserted, or un-stopped when it was there before.
+fn binding_upsert(
+    platform: Platform,
+    user_id: &str,
+    inv: &invitation::Model,
+    bound_by: &str,
+    now: DateTime<Utc>,
+) -> sea_orm::Insert<chat_binding::ActiveModel> {
+    chat_binding::Entity::insert(binding(platform, user_id, inv, bound_by, now)).on_conflict(
+        OnConflict::columns([
+            chat_binding::Column::Platform,
+            chat_binding::Column::UserId,
+            chat_binding::Column::InvitationId,
+        ])
+        .update_column(chat_binding::Column::StoppedAt)
+        .to_owned(),
+    )
 }
 
 fn binding(
