@@ -75,7 +75,7 @@ impl Session {
             (existing, Some(writes)) => {
                 let backend = db.get_database_backend();
                 let (opened, write) =
-                    responses::plan_open(backend, id, version, existing, channel, now);
+                    responses::plan_open(backend, id, version, existing, channel, now)?;
                 writes.extend(write);
                 opened
             }
@@ -381,11 +381,12 @@ impl Session {
     }
 }
 
-/// The stored answers of a response.
+/// Whether the response is open through `channel` already.
 fn has_channel(r: &response::Model, channel: Channel) -> bool {
     r.channels.split(',').any(|c| c == channel.as_str())
 }
 
+/// The stored answers of a response.
 pub fn answers_of(r: &response::Model) -> Result<Answers> {
     serde_json::from_value(r.answers.clone())
         .map_err(|e| Error::Invalid(format!("response {} holds unreadable answers: {e}", r.id)))

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryTrait, Set,
-    TransactionTrait,
+    TransactionTrait, TryIntoModel,
 };
 use serde::Serialize;
 
@@ -261,55 +261,32 @@ pub fn plan_open(
     existing: Option<response::Model>,
     channel: Channel,
     now: DateTime<Utc>,
-) -> (response::Model, Option<Write>) {
-    match existing {
-        Some(existing) => {
-            let channels = with_channel(&existing.channels, channel);
-            if channels == existing.channels && existing.opened_at.is_some() {
-                return (existing, None);
+) -> Result<(response::Model, Option<Write>)> {
+    if let Some(existing) = existing {
+        return Ok(match channel_update(&existing, channel, now) {
+            Some((update, after)) => {
+                let write = Write::new(backend, &update.into_query()).expecting(1);
+                (after, Some(write))
             }
-            let update = channel_update(&existing, channels.clone(), now);
-            let after = response::Model {
-                channels,
-                opened_at: existing.opened_at.or(Some(now)),
-                ..existing
-            };
-            (
-                after,
-                Some(Write::new(backend, &update.into_query()).expecting(1)),
-            )
-        }
-        None => {
-            let mut row = new_response(invitation_id, survey_version, Status::Opened, channel, now);
-            row.opened_at = Set(Some(now));
-            let after = response::Model {
-                id: 0,
-                invitation_id,
-                survey_version,
-                status: Status::Opened.as_str().to_string(),
-                answers: serde_json::json!({}),
-                channels: channel.as_str().to_string(),
-                revision: 0,
-                lang: None,
-                opened_at: Some(now),
-                consented_at: None,
-                consent_notice_version: None,
-                consent_channel: None,
-                completed_at: None,
-                opted_out_at: None,
-                updated_at: now,
-            };
-            let insert = response::Entity::insert(row).on_conflict(
-                OnConflict::column(response::Column::InvitationId)
-                    .do_nothing()
-                    .to_owned(),
-            );
-            (
-                after,
-                Some(Write::new(backend, &insert.into_query()).expecting(1)),
-            )
-        }
+            None => (existing, None),
+        });
     }
+    let mut row = new_response(invitation_id, survey_version, Status::Opened, channel, now);
+    row.opened_at = Set(Some(now));
+    let after = response::ActiveModel {
+        id: Set(0),
+        ..row.clone()
+    }
+    .try_into_model()?;
+    let insert = response::Entity::insert(row).on_conflict(
+        OnConflict::column(response::Column::InvitationId)
+            .do_nothing()
+            .to_owned(),
+    );
+    Ok((
+        after,
+        Some(Write::new(backend, &insert.into_query()).expecting(1)),
+    ))
 }
 
 /// Adds a channel to the list without bumping the revision: opening changes no answer, so a
@@ -320,14 +297,11 @@ async fn add_channel<C: ConnectionTrait>(
     channel: Channel,
     now: DateTime<Utc>,
 ) -> Result<response::Model> {
-    let channels = with_channel(&existing.channels, channel);
-    if channels == existing.channels && existing.opened_at.is_some() {
+    let Some((update, _)) = channel_update(&existing, channel, now) else {
         return Ok(existing);
-    }
+    };
     let id = existing.id;
-    let updated = channel_update(&existing, channels, now)
-        .exec_with_returning(db)
-        .await?;
+    let updated = update.exec_with_returning(db).await?;
     match updated.into_iter().next() {
         Some(r) => Ok(r),
         // Another channel was added meanwhile: what is stored is the answer.
@@ -335,20 +309,31 @@ async fn add_channel<C: ConnectionTrait>(
     }
 }
 
-/// The update of `add_channel`, guarded by the channels it read.
+/// The update of `add_channel`, guarded by the channels it read, and the row as it will be;
+/// None when the response is open through `channel` already.
 fn channel_update(
     existing: &response::Model,
-    channels: String,
+    channel: Channel,
     now: DateTime<Utc>,
-) -> sea_orm::UpdateMany<response::Entity> {
-    response::Entity::update_many()
-        .col_expr(response::Column::Channels, Expr::value(channels))
+) -> Option<(sea_orm::UpdateMany<response::Entity>, response::Model)> {
+    let channels = with_channel(&existing.channels, channel);
+    if channels == existing.channels && existing.opened_at.is_some() {
+        return None;
+    }
+    let after = response::Model {
+        channels,
+        opened_at: existing.opened_at.or(Some(now)),
+        ..existing.clone()
+    };
+    let update = response::Entity::update_many()
         .col_expr(
-            response::Column::OpenedAt,
-            Expr::value(existing.opened_at.unwrap_or(now)),
+            response::Column::Channels,
+            Expr::value(after.channels.clone()),
         )
+        .col_expr(response::Column::OpenedAt, Expr::value(after.opened_at))
         .filter(response::Column::Id.eq(existing.id))
-        .filter(response::Column::Channels.eq(existing.channels.clone()))
+        .filter(response::Column::Channels.eq(existing.channels.clone()));
+    Some((update, after))
 }
 
 /// Records an answer to the privacy notice (a `consent_event` row, kept forever) and moves the
