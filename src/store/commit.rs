@@ -112,6 +112,9 @@ async fn run(db: DatabaseConnection, mut queue: mpsc::UnboundedReceiver<Job>) {
         // A job whose caller is gone (its request was dropped) is not applied: nobody heard
         // of it, and the platform sends the message again.
         jobs.retain(|j| !j.done.is_closed());
+        if jobs.is_empty() {
+            continue;
+        }
         let all = jobs.iter().map(|j| j.writes.as_slice());
         match apply(&db, all).await {
             Ok(()) => {
